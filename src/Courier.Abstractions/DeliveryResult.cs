@@ -1,0 +1,16 @@
+namespace Courier;
+
+/// <summary>The outcome of delivering one snapshot to one target.</summary>
+/// <param name="Target">The target reached or missed: a hermes address, a remote Courier, an agent.</param>
+/// <param name="Succeeded">Whether the files arrived (and, for chained Couriers, the remote accepted the update).</param>
+/// <param name="Error">What went wrong, for people; <see langword="null"/> on success.</param>
+/// <param name="BytesSent">Bytes the transfer sent, when known.</param>
+/// <param name="Duration">How long the delivery to this target took.</param>
+public sealed record DeliveryResult(string Target, bool Succeeded, string? Error, long BytesSent, TimeSpan Duration)
+{
+    /// <summary>A success.</summary>
+    public static DeliveryResult Success(string target, long bytesSent, TimeSpan duration) => new(target, true, null, bytesSent, duration);
+
+    /// <summary>A failure with its reason.</summary>
+    public static DeliveryResult Failure(string target, string error, TimeSpan duration) => new(target, false, error, 0, duration);
+}

@@ -1,0 +1,19 @@
+namespace Courier;
+
+/// <summary>
+/// What a source pulled and a destination delivers: a local directory and where it lands in a hermes
+/// directory.
+/// </summary>
+/// <param name="SourceId">The identity of the source that produced it (for reports and logs).</param>
+/// <param name="LocalDirectory">The local directory whose contents are delivered.</param>
+/// <param name="DestinationPath">
+/// The directory name the contents land in below a hermes path (<c>PATH/DestinationPath</c>), or
+/// <see langword="null"/> when the contents are delivered straight into the hermes path (the whole hermes
+/// directory case).
+/// </param>
+/// <param name="Revision">A commit SHA, or a content hash, identifying what was pulled.</param>
+public sealed record Snapshot(string SourceId, string LocalDirectory, string? DestinationPath, string Revision)
+{
+    /// <summary>Whether the directory's contents go straight into the hermes path.</summary>
+    public bool DeliversContents => DestinationPath is null;
+}

@@ -1,0 +1,40 @@
+namespace Courier;
+
+/// <summary>What one update did: every source, every destination, every target, or the error.</summary>
+/// <param name="Trigger">What asked for the update.</param>
+/// <param name="StartedAt">When it started.</param>
+/// <param name="Duration">How long it took.</param>
+/// <param name="ConfigurationErrors">Entries that could not be read (each one skipped; the others ran).</param>
+/// <param name="Sources">The sources that matched the trigger.</param>
+public sealed record UpdateReport(
+    string Trigger,
+    DateTimeOffset StartedAt,
+    TimeSpan Duration,
+    IReadOnlyList<string> ConfigurationErrors,
+    IReadOnlyList<SourceReport> Sources)
+{
+    /// <summary>Whether everything went well: no configuration error, every source pulled and delivered everywhere.</summary>
+    public bool Succeeded => ConfigurationErrors.Count == 0 && Sources.All(s => s.Succeeded);
+}
+
+/// <summary>What happened to one source.</summary>
+/// <param name="Source">The source's id.</param>
+/// <param name="Type">The source's type.</param>
+/// <param name="Revision">What was pulled, when the pull succeeded.</param>
+/// <param name="Error">Why the pull failed (nothing was then delivered).</param>
+/// <param name="Destinations">One entry per destination alias.</param>
+public sealed record SourceReport(string Source, string Type, string? Revision, string? Error, IReadOnlyList<DestinationReport> Destinations)
+{
+    /// <summary>Whether the pull and every delivery succeeded.</summary>
+    public bool Succeeded => Error is null && Destinations.All(d => d.Succeeded);
+}
+
+/// <summary>What happened at one destination alias.</summary>
+/// <param name="Alias">The alias.</param>
+/// <param name="Error">Why the destination could not be served at all (unknown alias, discovery failed).</param>
+/// <param name="Deliveries">One entry per target reached or missed.</param>
+public sealed record DestinationReport(string Alias, string? Error, IReadOnlyList<DeliveryResult> Deliveries)
+{
+    /// <summary>Whether every target got the files.</summary>
+    public bool Succeeded => Error is null && Deliveries.All(d => d.Succeeded);
+}

@@ -1,0 +1,27 @@
+namespace Courier;
+
+/// <summary>What asked for an update; sources decide whether it concerns them.</summary>
+public abstract record UpdateTrigger
+{
+    private UpdateTrigger()
+    {
+    }
+
+    /// <summary>Every source (<c>/update_all</c>, <c>/update_hermes</c>, start-up).</summary>
+    public static UpdateTrigger All { get; } = new AllSources();
+
+    /// <summary>A push to a git repository's branch (<c>/update_from_git</c>, GitLab web hook).</summary>
+    public static UpdateTrigger GitPush(string url, string branch) => new GitPushed(url, branch);
+
+    /// <summary>A change in the local hermes directory (<c>/update_from_hermes_directory</c>); no subdirectory means the whole directory.</summary>
+    public static UpdateTrigger HermesDirectory(string? subdirectory) => new HermesDirectoryChanged(subdirectory);
+
+    /// <summary>Every source.</summary>
+    public sealed record AllSources : UpdateTrigger;
+
+    /// <summary>A push of <paramref name="Url"/> at <paramref name="Branch"/>.</summary>
+    public sealed record GitPushed(string Url, string Branch) : UpdateTrigger;
+
+    /// <summary>A change below the hermes directory's <paramref name="Subdirectory"/> (null: the source without subdirectory).</summary>
+    public sealed record HermesDirectoryChanged(string? Subdirectory) : UpdateTrigger;
+}
