@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Options;
+
+namespace Courier.Core;
+
+internal sealed class CourierEnvironment(IOptions<CourierOptions> options) : ICourierEnvironment
+{
+    public string HermesDirectory => options.Value.HermesDirectory;
+
+    public string StateDirectory => options.Value.StateDirectory;
+
+    public string? ArmadaApi => options.Value.ArmadaApi;
+}

@@ -1,0 +1,61 @@
+
+namespace Courier.Core;
+
+/// <summary>The host settings, section <c>Courier</c> (<c>Courier__HermesDirectory</c>, <c>--Courier:SshAddress</c>, ...).</summary>
+public sealed class CourierOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string SectionName = "Courier";
+
+    /// <summary>The local hermes directory, the source of hermes-directory sources and the path advertised by <c>GET /hermes_address</c>.</summary>
+    public string HermesDirectory { get; set; } = "/tmp/hermes-directory";
+
+    /// <summary>Where Courier keeps git caches, snapshots, known_hosts and the last report.</summary>
+    public string StateDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "courier-state");
+
+    /// <summary>Folders holding one subfolder per plugin; default: <c>plugins</c> beside the executable.</summary>
+    public IList<string> PluginDirectories { get; } = [];
+
+    /// <summary>The <c>HOST:PORT</c> of this machine's sshd that <c>GET /hermes_address</c> advertises.</summary>
+    public string? SshAddress { get; set; }
+
+    /// <summary>Whether the host updates every source in the background when it starts (the original does).</summary>
+    public bool UpdateAllOnStart { get; set; } = true;
+
+    /// <summary>The Armada API used by armada-local destinations that name none.</summary>
+    public string? ArmadaApi { get; set; }
+
+    /// <summary>How many targets one destination serves at once (e.g. Armada agents of a cluster).</summary>
+    public int MaxParallelDeliveries { get; set; } = 8;
+
+    /// <summary>SSH settings.</summary>
+    public CourierSshOptions Ssh { get; set; } = new();
+}
+
+/// <summary>SSH settings of the host (section <c>Courier:Ssh</c>).</summary>
+public sealed class CourierSshOptions
+{
+    /// <summary>The user for <c>/update_hermes</c> and the default of destinations.</summary>
+    public string User { get; set; } = "docker";
+
+    /// <summary>The key for <c>/update_hermes</c> and the default of destinations; a relative path is looked up on <c>CONFIG_PATH</c>.</summary>
+    public string? Key { get; set; } = "keys/docker@armada.key";
+
+    /// <summary>Whether the remote side runs <c>sudo rsync</c>.</summary>
+    public bool Sudo { get; set; } = true;
+
+    /// <summary>The host key policy: <c>yes</c>, <c>accept-new</c> or <c>no</c>.</summary>
+    public string StrictHostKeyChecking { get; set; } = "accept-new";
+
+    /// <summary>An optional ssh_config file passed to every ssh run with <c>-F</c> (host aliases, jump hosts).</summary>
+    public string? ConfigFile { get; set; }
+
+    /// <summary>Seconds ssh waits for a connection.</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>The ssh executable.</summary>
+    public string Executable { get; set; } = "ssh";
+
+    /// <summary>The rsync executable.</summary>
+    public string RsyncExecutable { get; set; } = "rsync";
+}

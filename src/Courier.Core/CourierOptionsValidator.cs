@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Options;
+
+namespace Courier.Core;
+
+/// <summary>Checks the host settings at start-up, so a wrong setting stops the host before it serves.</summary>
+internal sealed class CourierOptionsValidator : IValidateOptions<CourierOptions>
+{
+    private static readonly string[] HostKeyPolicies = ["yes", "accept-new", "no"];
+
+    public ValidateOptionsResult Validate(string? name, CourierOptions options)
+    {
+        var failures = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.HermesDirectory) || !Path.IsPathRooted(options.HermesDirectory))
+        {
+            failures.Add($"Courier:HermesDirectory must be an absolute path, got \"{options.HermesDirectory}\".");
+        }
+
+        if (string.IsNullOrWhiteSpace(options.StateDirectory))
+        {
+            failures.Add("Courier:StateDirectory must be set.");
+        }
+
+        if (options.SshAddress is { Length: > 0 } sshAddress)
+        {
+            try
+            {
+                HermesAddress.SplitEndpoint(sshAddress);
+            }
+            catch (ArgumentException e)
+            {
+                failures.Add($"Courier:SshAddress: {e.Message}");
+            }
+        }
+
+        if (options.ArmadaApi is { Length: > 0 } armadaApi && !Uri.TryCreate(armadaApi, UriKind.Absolute, out _))
+        {
+            failures.Add($"Courier:ArmadaApi must be an absolute URL such as http://10.0.0.1:8900, got \"{armadaApi}\".");
+        }
+
+        if (options.MaxParallelDeliveries is < 1 or > 256)
+        {
+            failures.Add($"Courier:MaxParallelDeliveries must be from 1 to 256, got {options.MaxParallelDeliveries}.");
+        }
+
+        var ssh = options.Ssh;
+        if (string.IsNullOrWhiteSpace(ssh.User) || ssh.User.StartsWith('-'))
+        {
+            failures.Add($"Courier:Ssh:User must be a user name, got \"{ssh.User}\".");
+        }
+
+        if (!HostKeyPolicies.Contains(ssh.StrictHostKeyChecking, StringComparer.Ordinal))
+        {
+            failures.Add($"Courier:Ssh:StrictHostKeyChecking must be one of {string.Join(", ", HostKeyPolicies)}, got \"{ssh.StrictHostKeyChecking}\".");
+        }
+
+        if (ssh.ConnectTimeoutSeconds is < 1 or > 300)
+        {
+            failures.Add($"Courier:Ssh:ConnectTimeoutSeconds must be from 1 to 300, got {ssh.ConnectTimeoutSeconds}.");
+        }
+
+        if (ssh.ConfigFile is { Length: > 0 } configFile && !File.Exists(configFile))
+        {
+            failures.Add($"Courier:Ssh:ConfigFile \"{configFile}\" does not exist.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,38 @@
+using Courier;
+using Courier.Core;
+using Courier.Core.Ssh;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Adds the Courier engine to a service collection.</summary>
+public static class CourierServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the Courier engine (configuration, plugin catalog, updates, rsync transfer, SSH tunnels) and returns
+    /// the builder that plugins register into: <c>services.AddCourier().AddGitSource().AddArmadaLocalDestination()</c>.
+    /// </summary>
+    public static ICourierBuilder AddCourier(this IServiceCollection services, Action<CourierOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var optionsBuilder = services.AddOptions<CourierOptions>();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CourierOptions>, CourierOptionsValidator>());
+        services.AddLogging();
+        services.AddHttpClient();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ICourierEnvironment, CourierEnvironment>();
+        services.TryAddSingleton<ISshCommandBuilder, SshCommandBuilder>();
+        return new CourierBuilder(services);
+    }
+
+    private sealed class CourierBuilder(IServiceCollection services) : ICourierBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+}
