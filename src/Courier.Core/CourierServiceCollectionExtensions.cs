@@ -1,6 +1,7 @@
 using Courier;
 using Courier.Core;
 using Courier.Core.Ssh;
+using Courier.Core.Transfer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -28,6 +29,8 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ICourierEnvironment, CourierEnvironment>();
         services.TryAddSingleton<ISshCommandBuilder, SshCommandBuilder>();
+        services.TryAddSingleton<ISshTunnelFactory, SshTunnelFactory>();
+        services.TryAddSingleton<IFileTransfer, RsyncTransfer>();
         return new CourierBuilder(services);
     }
 

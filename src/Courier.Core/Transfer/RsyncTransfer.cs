@@ -1,0 +1,169 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using CliWrap;
+using CliWrap.Buffered;
+using Courier.Core.Ssh;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Courier.Core.Transfer;
+
+/// <summary>
+/// Pushes snapshots with rsync over OpenSSH, with the original Courier's flags (checksum, recursive, compress,
+/// delete, <c>--exclude=.git*</c>, <c>sudo rsync</c> on request).
+/// </summary>
+internal sealed partial class RsyncTransfer(
+    IOptions<CourierOptions> options,
+    ISshCommandBuilder ssh,
+    ISshTunnelFactory tunnels,
+    ILogger<RsyncTransfer> logger) : IFileTransfer
+{
+    private const int IoTimeoutSeconds = 300;
+
+    public async Task<TransferResult> PushAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(login);
+        var started = Stopwatch.StartNew();
+        var targetName = DescribeTarget(snapshot, target);
+
+        // rsync --delete from an empty directory would wipe everything the destination has.
+        if (!Directory.Exists(snapshot.LocalDirectory) || !Directory.EnumerateFileSystemEntries(snapshot.LocalDirectory).Any())
+        {
+            return Failed(snapshot.SourceId, targetName, $"refusing to push \"{snapshot.LocalDirectory}\": it is missing or empty, and rsync --delete would wipe the destination.", started);
+        }
+
+        try
+        {
+            if (gateway is null)
+            {
+                return await RunRsyncAsync(snapshot, target, target.Host, target.Port, login, targetName, started, cancellationToken).ConfigureAwait(false);
+            }
+
+            var request = new SshTunnelRequest(gateway, target.Host, target.Port)
+            {
+                ReadinessProbe = (port, ct) => SshAnswersAsync(port, target, login, ct),
+            };
+            await using var tunnel = await tunnels.OpenAsync(request, cancellationToken).ConfigureAwait(false);
+            return await RunRsyncAsync(snapshot, target, "127.0.0.1", tunnel.LocalPort, login, $"{targetName} via {gateway}", started, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return Failed(snapshot.SourceId, targetName, e.Message, started);
+        }
+    }
+
+    private async Task<TransferResult> RunRsyncAsync(Snapshot snapshot, HermesAddress target, string host, int port, SshLogin login, string targetName, Stopwatch started, CancellationToken cancellationToken)
+    {
+        var remoteShell = RshCommandLine.Join([ssh.SshExecutable, .. SshArguments(target, host, port, login)]);
+        var arguments = new List<string>
+        {
+            "--checksum", "--recursive", "--compress", "--links", "--delete", "--delay-updates",
+            "--exclude=.git*", "--stats", $"--timeout={IoTimeoutSeconds}",
+            $"--rsh={remoteShell}",
+        };
+        if (login.Sudo)
+        {
+            arguments.Add("--rsync-path=sudo rsync");
+        }
+
+        var remoteHost = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
+        arguments.AddRange(["--", WithTrailingSlash(snapshot.LocalDirectory), $"{login.User}@{remoteHost}:{RemoteDirectory(snapshot, target)}"]);
+
+        BufferedCommandResult result;
+        try
+        {
+            result = await Cli.Wrap(options.Value.Ssh.RsyncExecutable)
+                .WithArguments(arguments)
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Win32Exception e)
+        {
+            return Failed(snapshot.SourceId, targetName, $"could not run rsync ({options.Value.Ssh.RsyncExecutable}): {e.Message}. Is rsync installed?", started);
+        }
+
+        LogRsyncOutput(targetName, result.StandardOutput, result.StandardError);
+        var elapsed = started.Elapsed;
+        if (result.ExitCode != 0)
+        {
+            var error = $"rsync to {targetName} failed with exit code {result.ExitCode}: {LastLines(result.StandardError)}";
+            LogTransferFailed(snapshot.SourceId, targetName, result.ExitCode, (long)elapsed.TotalMilliseconds, error);
+            return new TransferResult(targetName, false, result.ExitCode, error, 0, elapsed);
+        }
+
+        var bytes = BytesSent(result.StandardOutput);
+        LogTransferred(snapshot.SourceId, targetName, result.ExitCode, (long)elapsed.TotalMilliseconds, bytes);
+        return new TransferResult(targetName, true, 0, null, bytes, elapsed);
+    }
+
+    private List<string> SshArguments(HermesAddress target, string host, int port, SshLogin login)
+    {
+        var arguments = new List<string>(ssh.CommonArguments(login.KeyPath))
+        {
+            "-p", port.ToString(CultureInfo.InvariantCulture),
+        };
+        if (host != target.Host || port != target.Port)
+        {
+            // Through a tunnel the host key is still checked against the real target's name.
+            arguments.AddRange(["-o", $"HostKeyAlias={target.Host}:{target.Port}"]);
+        }
+
+        return arguments;
+    }
+
+    private async Task<bool> SshAnswersAsync(int port, HermesAddress target, SshLogin login, CancellationToken cancellationToken)
+    {
+        var result = await Cli.Wrap(ssh.SshExecutable)
+            .WithArguments([.. SshArguments(target, "127.0.0.1", port, login), "-l", login.User, "--", "127.0.0.1", "true"])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(cancellationToken)
+            .ConfigureAwait(false);
+        return result.ExitCode == 0;
+    }
+
+    private static string RemoteDirectory(Snapshot snapshot, HermesAddress target)
+    {
+        var root = target.Path.TrimEnd('/');
+        return snapshot.DestinationPath is null ? $"{root}/" : $"{root}/{snapshot.DestinationPath}/";
+    }
+
+    private static string DescribeTarget(Snapshot snapshot, HermesAddress target) =>
+        $"{target.Ssh}:{RemoteDirectory(snapshot, target)}";
+
+    private static string WithTrailingSlash(string path) => path.EndsWith('/') ? path : path + "/";
+
+    private static long BytesSent(string statistics)
+    {
+        var match = TotalBytesSent().Match(statistics);
+        return match.Success && long.TryParse(match.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal).Replace(".", string.Empty, StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
+    }
+
+    private static string LastLines(string text)
+    {
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length == 0 ? "rsync said nothing." : string.Join(" | ", lines.TakeLast(5));
+    }
+
+    private TransferResult Failed(string source, string target, string error, Stopwatch started)
+    {
+        LogTransferFailed(source, target, -1, (long)started.Elapsed.TotalMilliseconds, error);
+        return new TransferResult(target, false, -1, error, 0, started.Elapsed);
+    }
+
+    [GeneratedRegex(@"Total bytes sent:\s*([\d,\.]+)")]
+    private static partial Regex TotalBytesSent();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pushed {Source} to {Target}: exit code {ExitCode} in {ElapsedMs} ms, {BytesSent} bytes sent")]
+    private partial void LogTransferred(string source, string target, int exitCode, long elapsedMs, long bytesSent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Push of {Source} to {Target} failed: exit code {ExitCode} after {ElapsedMs} ms: {Error}")]
+    private partial void LogTransferFailed(string source, string target, int exitCode, long elapsedMs, string error);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "rsync to {Target} said: {StandardOutput} {StandardError}")]
+    private partial void LogRsyncOutput(string target, string standardOutput, string standardError);
+}
