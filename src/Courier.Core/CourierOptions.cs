@@ -13,6 +13,12 @@ public sealed class CourierOptions
     /// <summary>Where Courier keeps git caches, snapshots, known_hosts and the last report.</summary>
     public string StateDirectory { get; set; } = Path.Combine(Path.GetTempPath(), "courier-state");
 
+    /// <summary>
+    /// The Hermes search path: directories separated by <c>:</c>, searched in order for <c>sources/</c>,
+    /// <c>destinations.json</c> and keys. Default: the <c>CONFIG_PATH</c> environment variable.
+    /// </summary>
+    public string? ConfigPath { get; set; } = Environment.GetEnvironmentVariable("CONFIG_PATH");
+
     /// <summary>Folders holding one subfolder per plugin; default: <c>plugins</c> beside the executable.</summary>
     public IList<string> PluginDirectories { get; } = [];
 
@@ -27,6 +33,9 @@ public sealed class CourierOptions
 
     /// <summary>How many targets one destination serves at once (e.g. Armada agents of a cluster).</summary>
     public int MaxParallelDeliveries { get; set; } = 8;
+
+    /// <summary>How many sources one update pulls and delivers at once.</summary>
+    public int MaxParallelSources { get; set; } = 4;
 
     /// <summary>SSH settings.</summary>
     public CourierSshOptions Ssh { get; set; } = new();

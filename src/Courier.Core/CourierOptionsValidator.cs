@@ -42,6 +42,11 @@ internal sealed class CourierOptionsValidator : IValidateOptions<CourierOptions>
             failures.Add($"Courier:MaxParallelDeliveries must be from 1 to 256, got {options.MaxParallelDeliveries}.");
         }
 
+        if (options.MaxParallelSources is < 1 or > 64)
+        {
+            failures.Add($"Courier:MaxParallelSources must be from 1 to 64, got {options.MaxParallelSources}.");
+        }
+
         var ssh = options.Ssh;
         if (string.IsNullOrWhiteSpace(ssh.User) || ssh.User.StartsWith('-'))
         {

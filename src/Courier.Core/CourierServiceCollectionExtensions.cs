@@ -1,6 +1,8 @@
 using Courier;
 using Courier.Core;
+using Courier.Core.Configuration;
 using Courier.Core.Ssh;
+using Courier.Core.Updates;
 using Courier.Core.Transfer;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -31,6 +33,12 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton<ISshCommandBuilder, SshCommandBuilder>();
         services.TryAddSingleton<ISshTunnelFactory, SshTunnelFactory>();
         services.TryAddSingleton<IFileTransfer, RsyncTransfer>();
+        services.TryAddSingleton<HermesSearchPath>();
+        services.TryAddSingleton(provider => new PluginCatalog(
+            provider.GetServices<ISourceFactory>(),
+            provider.GetServices<IDestinationFactory>()));
+        services.TryAddSingleton<HermesConfigurationLoader>();
+        services.TryAddSingleton<CourierUpdater>();
         return new CourierBuilder(services);
     }
 

@@ -1,0 +1,207 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Courier.Core.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Courier.Core.Updates;
+
+/// <summary>
+/// Runs updates: reads the configuration afresh, picks the sources a trigger concerns, pulls each (one update of
+/// a source at a time, sources in parallel) and delivers to every destination of the source, then reports.
+/// </summary>
+public sealed partial class CourierUpdater(
+    HermesConfigurationLoader configuration,
+    IFileTransfer transfer,
+    IOptions<CourierOptions> options,
+    TimeProvider time,
+    ILogger<CourierUpdater> logger)
+{
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _sourceLocks = new(StringComparer.Ordinal);
+
+    /// <summary>Delivers the sources <paramref name="trigger"/> concerns to their destinations.</summary>
+    public Task<UpdateReport> UpdateAsync(UpdateTrigger trigger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        var destinations = new Lazy<LoadedDestinations>(configuration.LoadDestinations, LazyThreadSafetyMode.ExecutionAndPublication);
+        return RunAsync(
+            Describe(trigger),
+            trigger,
+            (source, snapshot, ct) => DeliverToDestinationsAsync(source, snapshot, destinations.Value, ct),
+            cancellationToken);
+    }
+
+    /// <summary>Delivers every source to one hermes address (<c>POST /update_hermes</c>), with the host's SSH login.</summary>
+    public Task<UpdateReport> UpdateHermesAsync(HermesAddress target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var login = configuration.DefaultSshLogin();
+        return RunAsync(
+            $"update_hermes {target}",
+            UpdateTrigger.All,
+            async (source, snapshot, ct) =>
+            {
+                var result = await transfer.PushAsync(snapshot, target, login, gateway: null, ct).ConfigureAwait(false);
+                return [new DestinationReport(target.ToString(), null, [result.ToDeliveryResult()])];
+            },
+            cancellationToken);
+    }
+
+    private async Task<UpdateReport> RunAsync(
+        string triggerName,
+        UpdateTrigger trigger,
+        Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
+        CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetUtcNow();
+        var stopwatch = Stopwatch.StartNew();
+        LogUpdateStarted(triggerName);
+        var loaded = configuration.LoadSources();
+        var errors = new List<string>(loaded.Errors);
+        var matching = loaded.Sources.Where(source => Matches(source, trigger, errors)).ToList();
+        var reports = new SourceReport[matching.Count];
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelSources, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, matching.Count),
+            parallel,
+            async (index, ct) => reports[index] = await UpdateSourceAsync(matching[index], deliver, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+        var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports);
+        foreach (var error in report.Sources.SelectMany(Errors))
+        {
+            LogDeliveryError(error);
+        }
+
+        LogUpdateFinished(triggerName, matching.Count, report.Succeeded, (long)stopwatch.Elapsed.TotalMilliseconds);
+        return report;
+    }
+
+    private async Task<SourceReport> UpdateSourceAsync(
+        ISource source,
+        Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
+        CancellationToken cancellationToken)
+    {
+        var sourceLock = _sourceLocks.GetOrAdd(source.Id, _ => new SemaphoreSlim(1, 1));
+        await sourceLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            Snapshot snapshot;
+            try
+            {
+                snapshot = await source.PullAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogPullFailed(source.Id, e.Message);
+                return new SourceReport(source.Id, source.Type, null, $"pull failed, nothing was delivered: {e.Message}", []);
+            }
+
+            LogPulled(source.Id, snapshot.Revision);
+            var destinations = await deliver(source, snapshot, cancellationToken).ConfigureAwait(false);
+            return new SourceReport(source.Id, source.Type, snapshot.Revision, null, destinations);
+        }
+        finally
+        {
+            sourceLock.Release();
+        }
+    }
+
+    private static async Task<IReadOnlyList<DestinationReport>> DeliverToDestinationsAsync(ISource source, Snapshot snapshot, LoadedDestinations loaded, CancellationToken cancellationToken)
+    {
+        var deliveries = source.Destinations.Select(async alias =>
+        {
+            if (loaded.Errors.TryGetValue(string.Empty, out var fileError))
+            {
+                return [new DestinationReport(alias, fileError, [])];
+            }
+
+            if (loaded.Errors.TryGetValue(alias, out var aliasError))
+            {
+                return [new DestinationReport(alias, aliasError, [])];
+            }
+
+            if (!loaded.Destinations.TryGetValue(alias, out var destinations))
+            {
+                var where = loaded.FilePath ?? "destinations.json (no such file on CONFIG_PATH)";
+                return [new DestinationReport(alias, $"destination alias \"{alias}\" of source {source.Id} is not defined in {where}.", [])];
+            }
+
+            var reports = await Task.WhenAll(destinations.Select(destination => DeliverAsync(destination, snapshot, cancellationToken))).ConfigureAwait(false);
+            return (IReadOnlyList<DestinationReport>)reports;
+        });
+
+        var results = await Task.WhenAll(deliveries).ConfigureAwait(false);
+        return [.. results.SelectMany(reports => reports)];
+    }
+
+    private static async Task<DestinationReport> DeliverAsync(IDestination destination, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var results = await destination.DeliverAsync(snapshot, cancellationToken).ConfigureAwait(false);
+            return new DestinationReport(destination.Alias, null, results);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return new DestinationReport(destination.Alias, $"{destination.Type} destination failed: {e.Message}", []);
+        }
+    }
+
+    private bool Matches(ISource source, UpdateTrigger trigger, List<string> errors)
+    {
+        try
+        {
+            return source.Matches(trigger);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var message = $"source {source.Id} could not be matched against the trigger: {e.Message}";
+            errors.Add(message);
+            LogDeliveryError(message);
+            return false;
+        }
+    }
+
+    private static IEnumerable<string> Errors(SourceReport source)
+    {
+        if (source.Error is not null)
+        {
+            yield return $"{source.Source}: {source.Error}";
+        }
+
+        foreach (var destination in source.Destinations)
+        {
+            if (destination.Error is not null)
+            {
+                yield return $"{source.Source} -> {destination.Alias}: {destination.Error}";
+            }
+
+            foreach (var delivery in destination.Deliveries.Where(d => !d.Succeeded))
+            {
+                yield return $"{source.Source} -> {destination.Alias} -> {delivery.Target}: {delivery.Error}";
+            }
+        }
+    }
+
+    private static string Describe(UpdateTrigger trigger) => trigger switch
+    {
+        UpdateTrigger.GitPushed push => $"git push {push.Url} {push.Branch}",
+        UpdateTrigger.HermesDirectoryChanged changed => $"hermes directory {changed.Subdirectory ?? "(whole)"}",
+        _ => "all sources",
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Update started: {Trigger}")]
+    private partial void LogUpdateStarted(string trigger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Update finished: {Trigger}, {SourceCount} sources, succeeded {Succeeded}, in {ElapsedMs} ms")]
+    private partial void LogUpdateFinished(string trigger, int sourceCount, bool succeeded, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Source} at {Revision}")]
+    private partial void LogPulled(string source, string revision);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Pull of {Source} failed, nothing delivered: {Error}")]
+    private partial void LogPullFailed(string source, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Update error: {Error}")]
+    private partial void LogDeliveryError(string error);
+}

@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Courier.Sources.HermesDirectory;
+
+/// <summary>The local hermes directory, or one subdirectory of it, delivered as it is.</summary>
+internal sealed class HermesDirectorySource(string? subdirectory, string? destinationPath, IReadOnlyList<string> destinations, ICourierEnvironment environment) : ISource
+{
+    public string Id { get; } = $"hermes-directory:{subdirectory ?? "/"}";
+
+    public string Type => HermesDirectorySourceFactory.TypeName;
+
+    public IReadOnlyList<string> Destinations { get; } = destinations;
+
+    public bool Matches(UpdateTrigger trigger) => trigger switch
+    {
+        UpdateTrigger.AllSources => true,
+        UpdateTrigger.HermesDirectoryChanged changed => string.Equals(Normalize(changed.Subdirectory), subdirectory, StringComparison.Ordinal),
+        _ => false,
+    };
+
+    public Task<Snapshot> PullAsync(CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(environment.HermesDirectory);
+        var directory = subdirectory is null ? root : Path.GetFullPath(Path.Combine(root, subdirectory));
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"hermes directory \"{directory}\" does not exist; refusing to push (rsync --delete would wipe the destination).");
+        }
+
+        var fingerprint = Fingerprint(directory, cancellationToken);
+        if (fingerprint is null)
+        {
+            throw new InvalidOperationException($"hermes directory \"{directory}\" is empty; refusing to push (rsync --delete would wipe the destination).");
+        }
+
+        // Without a subdirectory the directory's contents go straight into the destination's hermes path.
+        return Task.FromResult(new Snapshot(Id, directory, subdirectory is null ? null : destinationPath, fingerprint));
+    }
+
+    /// <summary>Subdirectories as the API and the config write them ("to-upload", "/to-upload/") compare equal.</summary>
+    internal static string? Normalize(string? subdirectory)
+    {
+        var trimmed = subdirectory?.Trim().Trim('/');
+        return string.IsNullOrEmpty(trimmed) ? null : trimmed;
+    }
+
+    /// <summary>A cheap revision: names, sizes and modification times of every file (null when there are none).</summary>
+    private static string? Fingerprint(string directory, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var files = 0;
+        var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
+        foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*", options).OrderBy(f => f.FullName, StringComparer.Ordinal))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            files++;
+            var line = string.Create(CultureInfo.InvariantCulture, $"{Path.GetRelativePath(directory, file.FullName)}\0{file.Length}\0{file.LastWriteTimeUtc.Ticks}\n");
+            hash.AppendData(Encoding.UTF8.GetBytes(line));
+        }
+
+        return files == 0 ? null : Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+    }
+}
+
+/// <summary>
+/// Makes <c>"hermes-directory"</c> sources: <c>{"type": "hermes-directory", "subdirectory": "to-upload",
+/// "destination_path": "uploaded", "destinations": ["armada@office"]}</c>.
+/// </summary>
+internal sealed class HermesDirectorySourceFactory(ICourierEnvironment environment) : ISourceFactory
+{
+    public const string TypeName = "hermes-directory";
+
+    public string Type => TypeName;
+
+    public IReadOnlyList<ISource> Create(SourceDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var subdirectory = definition.GetString("subdirectory");
+        var destinationPath = definition.GetString("destination_path");
+        if (subdirectory is not null)
+        {
+            CheckRelative(definition, "subdirectory", subdirectory);
+            subdirectory = HermesDirectorySource.Normalize(subdirectory);
+        }
+
+        if (destinationPath is not null)
+        {
+            if (subdirectory is null)
+            {
+                throw definition.Error("\"destination_path\" can only be set together with \"subdirectory\".");
+            }
+
+            CheckRelative(definition, "destination_path", destinationPath);
+            destinationPath = HermesDirectorySource.Normalize(destinationPath);
+        }
+
+        return [new HermesDirectorySource(subdirectory, destinationPath ?? subdirectory, definition.GetStringList("destinations"), environment)];
+    }
+
+    private static void CheckRelative(SourceDefinition definition, string field, string value)
+    {
+        var segments = value.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (value.StartsWith('/') || segments.Length == 0 || segments.Any(s => s is "." or "..") || value.Any(char.IsControl) || value.Contains('\\', StringComparison.Ordinal))
+        {
+            throw definition.Error($"\"{field}\" must be a relative path inside the hermes directory (no \"..\", not absolute), got \"{value}\".");
+        }
+    }
+}
