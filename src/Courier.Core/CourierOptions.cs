@@ -34,6 +34,12 @@ public sealed class CourierOptions
     /// <summary>How many targets one destination serves at once (e.g. Armada agents of a cluster).</summary>
     public int MaxParallelDeliveries { get; set; } = 8;
 
+    /// <summary>
+    /// The secret GitLab sends in <c>X-Gitlab-Token</c>; when set, web hook calls without it are refused.
+    /// Never logged.
+    /// </summary>
+    public string? GitLabToken { get; set; }
+
     /// <summary>How many sources one update pulls and delivers at once.</summary>
     public int MaxParallelSources { get; set; } = 4;
 

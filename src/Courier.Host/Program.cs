@@ -1,3 +1,40 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.MapGet("/health", () => "ok");
-app.Run();
+using Courier.Core;
+using Courier.Core.Configuration;
+using Courier.Host;
+using Courier.Host.Api;
+using Courier.Host.Background;
+using Courier.Host.Plugins;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    HermesHostConfiguration.Apply(builder);
+
+    var courier = builder.Services.AddCourier();
+    builder.Services.AddOptions<CourierOptions>()
+        .Bind(builder.Configuration.GetSection(CourierOptions.SectionName))
+        .ValidateOnStart();
+    var pluginDirectories = builder.Configuration.GetSection("Courier:PluginDirectories").Get<string[]>() is { Length: > 0 } configured
+        ? configured
+        : PluginFolderLoader.DefaultDirectories;
+    var plugins = PluginFolderLoader.LoadInto(courier, pluginDirectories);
+    builder.Services.AddSingleton<UpdateQueue>();
+    builder.Services.AddHostedService(provider => provider.GetRequiredService<UpdateQueue>());
+
+    var app = builder.Build();
+    var catalog = app.Services.GetRequiredService<PluginCatalog>();
+    app.Logger.LogInformation(
+        "Loaded plugins {Plugins}; source types {SourceTypes}; destination types {DestinationTypes}",
+        string.Join(", ", plugins.Select(p => $"{p.Name} {p.Version}")),
+        string.Join(", ", catalog.SourceTypes),
+        string.Join(", ", catalog.DestinationTypes));
+
+    app.MapCourierApi();
+    await app.RunAsync().ConfigureAwait(false);
+    return 0;
+}
+catch (Exception e) when (e is InvalidOperationException or Microsoft.Extensions.Options.OptionsValidationException)
+{
+    await Console.Error.WriteLineAsync($"Courier cannot start: {e.Message}").ConfigureAwait(false);
+    return 1;
+}

@@ -23,10 +23,20 @@ public sealed partial class CourierUpdater(
     public Task<UpdateReport> UpdateAsync(UpdateTrigger trigger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(trigger);
+        return UpdateAsync([trigger], cancellationToken);
+    }
+
+    /// <summary>
+    /// Delivers the sources any of <paramref name="triggers"/> concerns (each source once), e.g. a GitLab push that
+    /// names its repository by several URLs.
+    /// </summary>
+    public Task<UpdateReport> UpdateAsync(IReadOnlyList<UpdateTrigger> triggers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(triggers);
         var destinations = new Lazy<LoadedDestinations>(configuration.LoadDestinations, LazyThreadSafetyMode.ExecutionAndPublication);
         return RunAsync(
-            Describe(trigger),
-            trigger,
+            string.Join(" or ", triggers.Select(Describe)),
+            triggers,
             (source, snapshot, ct) => DeliverToDestinationsAsync(source, snapshot, destinations.Value, ct),
             cancellationToken);
     }
@@ -38,7 +48,7 @@ public sealed partial class CourierUpdater(
         var login = configuration.DefaultSshLogin();
         return RunAsync(
             $"update_hermes {target}",
-            UpdateTrigger.All,
+            [UpdateTrigger.All],
             async (source, snapshot, ct) =>
             {
                 var result = await transfer.PushAsync(snapshot, target, login, gateway: null, ct).ConfigureAwait(false);
@@ -49,7 +59,7 @@ public sealed partial class CourierUpdater(
 
     private async Task<UpdateReport> RunAsync(
         string triggerName,
-        UpdateTrigger trigger,
+        IReadOnlyList<UpdateTrigger> triggers,
         Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
         CancellationToken cancellationToken)
     {
@@ -58,7 +68,7 @@ public sealed partial class CourierUpdater(
         LogUpdateStarted(triggerName);
         var loaded = configuration.LoadSources();
         var errors = new List<string>(loaded.Errors);
-        var matching = loaded.Sources.Where(source => Matches(source, trigger, errors)).ToList();
+        var matching = loaded.Sources.Where(source => triggers.Any(trigger => Matches(source, trigger, errors))).ToList();
         var reports = new SourceReport[matching.Count];
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelSources, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(
