@@ -1,0 +1,42 @@
+namespace Courier.Testing;
+
+/// <summary>A directory under the system temp folder, removed when disposed.</summary>
+public sealed class TempDirectory : IDisposable
+{
+    private TempDirectory(string path) => Path = path;
+
+    public string Path { get; }
+
+    public static TempDirectory Create(string prefix)
+    {
+        var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
+        Directory.CreateDirectory(path);
+        return new TempDirectory(path);
+    }
+
+    public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
+
+    /// <summary>Writes a file (creating its directories) and returns its full path.</summary>
+    public string WriteFile(string relativePath, string content)
+    {
+        var path = Combine(relativePath);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A process of the test may still hold a file; the temp folder is cleaned by the OS.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
