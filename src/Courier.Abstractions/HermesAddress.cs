@@ -100,6 +100,46 @@ public sealed record HermesAddress
         return (host, portNumber);
     }
 
+    /// <summary>
+    /// Reads the answer of a <c>GET /hermes_address</c> (an Armada agent's or a Courier's):
+    /// <c>{"status": "ok", "ssh": "HOST:PORT", "path": "/etc/opt"}</c>, where <c>status</c> is optional.
+    /// </summary>
+    /// <param name="json">The answer's body.</param>
+    /// <param name="from">Who answered, for the error message.</param>
+    /// <exception cref="FormatException">The answer is not such an object, or its status is not <c>ok</c>.</exception>
+    public static HermesAddress FromAnswer(string json, string from)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(json);
+            var root = document.RootElement;
+            if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
+            {
+                throw new FormatException($"{from} answered /hermes_address with {json.Length} bytes that are not a JSON object.");
+            }
+
+            if (root.TryGetProperty("status", out var status) && !string.Equals(status.ToString(), "ok", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new FormatException($"{from} answered /hermes_address with status \"{status}\": {Shorten(json)}");
+            }
+
+            return Parse(ReadString(root, "ssh"), ReadString(root, "path"));
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new FormatException($"{from} answered /hermes_address with invalid JSON ({e.Message}): {Shorten(json)}", e);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"{from} answered /hermes_address with an unusable address: {e.Message}", e);
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString() => $"{Ssh}:{Path}";
+
+    private static string? ReadString(System.Text.Json.JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
+
+    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "...";
 }

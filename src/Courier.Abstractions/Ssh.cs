@@ -87,6 +87,9 @@ public interface ICourierEnvironment
 
     /// <summary>The Armada API address for armada-local discovery, when configured.</summary>
     string? ArmadaApi { get; }
+
+    /// <summary>How many targets one destination serves at once (Armada agents of a cluster, say).</summary>
+    int MaxParallelDeliveries { get; }
 }
 
 /// <summary>

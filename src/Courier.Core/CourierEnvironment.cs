@@ -9,4 +9,6 @@ internal sealed class CourierEnvironment(IOptions<CourierOptions> options) : ICo
     public string StateDirectory => options.Value.StateDirectory;
 
     public string? ArmadaApi => options.Value.ArmadaApi;
+
+    public int MaxParallelDeliveries => options.Value.MaxParallelDeliveries;
 }

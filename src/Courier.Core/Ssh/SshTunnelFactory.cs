@@ -14,8 +14,31 @@ internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ILogger<S
     public async Task<ISshTunnel> OpenAsync(SshTunnelRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        for (var attempt = 1; ; attempt++)
+        {
+            var stderr = new StringBuilder();
+            var tunnel = Start(request, FreeLoopbackPort(), stderr);
+            try
+            {
+                await WaitUntilReadyAsync(tunnel, request, stderr, cancellationToken).ConfigureAwait(false);
+                return tunnel;
+            }
+            catch (Exception) when (attempt < 3 && LostTheLocalPort(tunnel, stderr))
+            {
+                // Another process took the free port between our check and ssh's bind: try another one.
+                await tunnel.DisposeAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await tunnel.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+    }
+
+    private SshTunnel Start(SshTunnelRequest request, int localPort, StringBuilder stderr)
+    {
         var gateway = request.Gateway;
-        var localPort = FreeLoopbackPort();
         var arguments = new List<string>(ssh.CommonArguments(gateway.KeyPath))
         {
             "-N",
@@ -26,25 +49,31 @@ internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ILogger<S
             "--", gateway.Host,
         };
 
-        var stderr = new StringBuilder();
         var lifetime = new CancellationTokenSource();
         var command = Cli.Wrap(ssh.SshExecutable)
             .WithArguments(arguments)
             .WithValidation(CommandResultValidation.None)
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr));
-        var tunnel = new SshTunnel(localPort, lifetime, command.ExecuteAsync(default, lifetime.Token), gateway, logger);
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
+            {
+                lock (stderr)
+                {
+                    stderr.AppendLine(line);
+                }
+            }));
         LogOpening(gateway.ToString(), request.RemoteHost, request.RemotePort, localPort);
+        return new SshTunnel(localPort, lifetime, command.ExecuteAsync(lifetime.Token), gateway, logger);
+    }
 
-        try
+    private static bool LostTheLocalPort(SshTunnel tunnel, StringBuilder stderr)
+    {
+        string text;
+        lock (stderr)
         {
-            await WaitUntilReadyAsync(tunnel, request, stderr, cancellationToken).ConfigureAwait(false);
-            return tunnel;
+            text = stderr.ToString();
         }
-        catch
-        {
-            await tunnel.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+
+        return tunnel.Process.IsCompleted &&
+            (text.Contains("Address already in use", StringComparison.Ordinal) || text.Contains("cannot listen to port", StringComparison.Ordinal));
     }
 
     private static async Task WaitUntilReadyAsync(SshTunnel tunnel, SshTunnelRequest request, StringBuilder stderr, CancellationToken cancellationToken)
@@ -82,7 +111,12 @@ internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ILogger<S
 
     private static string Describe(StringBuilder stderr)
     {
-        var text = stderr.ToString().Trim();
+        string text;
+        lock (stderr)
+        {
+            text = stderr.ToString().Trim();
+        }
+
         return text.Length == 0 ? "ssh said nothing." : $"ssh said: {text}";
     }
 

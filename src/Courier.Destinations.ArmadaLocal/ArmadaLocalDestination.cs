@@ -1,0 +1,182 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+
+namespace Courier.Destinations.ArmadaLocal;
+
+/// <summary>
+/// Every Armada agent of the local cluster: found through the Armada API, each asked for its hermes address,
+/// each pushed to in parallel (bounded). One agent failing is that agent's error only.
+/// </summary>
+internal sealed partial class ArmadaLocalDestination(
+    string alias,
+    Uri armadaApi,
+    SshLogin login,
+    int maxParallel,
+    IFileTransfer transfer,
+    IHttpClientFactory httpClients,
+    ILogger<ArmadaLocalDestination> logger) : IDestination
+{
+    internal const string HttpClientName = "Courier.Destinations.ArmadaLocal";
+    private static readonly TimeSpan QuestionTimeout = TimeSpan.FromSeconds(10);
+
+    public string Alias { get; } = alias;
+
+    public string Type => ArmadaLocalDestinationFactory.TypeName;
+
+    public async Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        var agents = await ListAgentsAsync(cancellationToken).ConfigureAwait(false);
+        LogAgentsFound(agents.Count, armadaApi.ToString(), snapshot.SourceId);
+        var results = new DeliveryResult[agents.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, agents.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken },
+            async (index, ct) => results[index] = await DeliverToAgentAsync(agents[index], snapshot, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return results;
+    }
+
+    private async Task<DeliveryResult> DeliverToAgentAsync(string agentAddress, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.StartNew();
+        HermesAddress hermes;
+        try
+        {
+            var body = await GetAsync(new Uri($"http://{agentAddress}/hermes_address"), cancellationToken).ConfigureAwait(false);
+            hermes = HermesAddress.FromAnswer(body, $"Armada agent {agentAddress}");
+        }
+        catch (Exception e) when (e is HttpRequestException or FormatException or TimeoutException)
+        {
+            LogAgentUnreachable(agentAddress, e.Message);
+            return DeliveryResult.Failure($"armada agent {agentAddress}", e.Message, started.Elapsed);
+        }
+
+        var push = await transfer.PushAsync(snapshot, hermes, login, gateway: null, cancellationToken).ConfigureAwait(false);
+        return push.ToDeliveryResult() with { Target = $"{push.Target} (armada agent {agentAddress})" };
+    }
+
+    /// <summary>The addresses of the cluster's Armada agents that are passing or warning.</summary>
+    private async Task<IReadOnlyList<string>> ListAgentsAsync(CancellationToken cancellationToken)
+    {
+        var url = new Uri(armadaApi, "list?microservice_name=armada");
+        string body;
+        try
+        {
+            body = await GetAsync(url, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException)
+        {
+            throw new InvalidOperationException($"the Armada API at {armadaApi} could not list the agents: {e.Message}", e);
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object ||
+                !root.TryGetProperty("status", out var status) || status.GetString() != "ok" ||
+                !root.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidOperationException($"the Armada API at {armadaApi} answered /list without status \"ok\" and a result list: {Shorten(body)}");
+            }
+
+            return result.EnumerateArray()
+                .Where(agent => agent.ValueKind == JsonValueKind.Object && IsHealthy(agent))
+                .Select(agent => agent.TryGetProperty("address", out var address) && address.ValueKind == JsonValueKind.String ? address.GetString() : null)
+                .OfType<string>()
+                .Where(address => address.Length > 0)
+                .Distinct(StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidOperationException($"the Armada API at {armadaApi} answered /list with invalid JSON ({e.Message}): {Shorten(body)}", e);
+        }
+    }
+
+    private static bool IsHealthy(JsonElement agent) =>
+        agent.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String &&
+        status.GetString() is { } text && (text.Equals("passing", StringComparison.OrdinalIgnoreCase) || text.Equals("warning", StringComparison.OrdinalIgnoreCase));
+
+    private async Task<string> GetAsync(Uri url, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(QuestionTimeout);
+        try
+        {
+            using var response = await httpClients.CreateClient(HttpClientName).GetAsync(url, timeout.Token).ConfigureAwait(false);
+            var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
+            return response.IsSuccessStatusCode
+                ? body
+                : throw new HttpRequestException($"GET {url} answered {(int)response.StatusCode}: {Shorten(body)}");
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"GET {url} did not answer within {QuestionTimeout.TotalSeconds:0} s.");
+        }
+    }
+
+    private static string Shorten(string text)
+    {
+        text = text.Trim();
+        return text.Length <= 300 ? text : text[..300] + "...";
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The Armada API {ArmadaApi} lists {Count} healthy agents for {Source}")]
+    private partial void LogAgentsFound(int count, string armadaApi, string source);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Armada agent {Agent} gave no hermes address: {Error}")]
+    private partial void LogAgentUnreachable(string agent, string error);
+}
+
+/// <summary>Reads <c>armada-local</c> entries of destinations.json.</summary>
+internal sealed class ArmadaLocalDestinationFactory(
+    ICourierEnvironment environment,
+    IFileTransfer transfer,
+    IHttpClientFactory httpClients,
+    ILoggerFactory loggers) : IDestinationFactory
+{
+    public const string TypeName = "armada-local";
+    private const int ArmadaApiPort = 8900;
+
+    public string Type => TypeName;
+
+    public IDestination Create(DestinationDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        var configured = definition.GetString("armada_api") ?? environment.ArmadaApi;
+        Uri api;
+        if (configured is null)
+        {
+            var gateway = DefaultGateway.Find()
+                ?? throw definition.Error($"no Armada API is known: set \"armada_api\" on the destination or Courier:ArmadaApi (this machine has no default gateway, where the Armada API listens on port {ArmadaApiPort} inside a container).");
+            api = new Uri($"http://{gateway}:{ArmadaApiPort}/");
+        }
+        else if (!TryParseApi(configured, out api))
+        {
+            throw definition.Error($"\"armada_api\" must be an http(s) URL or HOST:PORT, got \"{configured}\".");
+        }
+
+        return new ArmadaLocalDestination(
+            definition.Alias,
+            api,
+            definition.ReadSshLogin(),
+            Math.Max(1, environment.MaxParallelDeliveries),
+            transfer,
+            httpClients,
+            loggers.CreateLogger<ArmadaLocalDestination>());
+    }
+
+    private static bool TryParseApi(string text, out Uri api)
+    {
+        var withScheme = text.Contains("://", StringComparison.Ordinal) ? text : "http://" + text;
+        if (Uri.TryCreate(withScheme.TrimEnd('/') + "/", UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" && parsed.Query.Length == 0)
+        {
+            api = parsed;
+            return true;
+        }
+
+        api = null!;
+        return false;
+    }
+}
