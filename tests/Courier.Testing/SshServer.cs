@@ -19,7 +19,7 @@ public sealed class SshServerOptions
     /// <summary>Public keys accepted besides the server's own client key.</summary>
     public IReadOnlyList<string> ExtraAuthorizedKeys { get; init; } = [];
 
-    /// <summary>More sshd_config lines.</summary>
+    /// <summary>More sshd_config lines; they win over the fixture's defaults (e.g. <c>LogLevel DEBUG1</c> to see forwards).</summary>
     public IReadOnlyList<string> ExtraConfigLines { get; init; } = [];
 }
 
@@ -80,7 +80,14 @@ public sealed class SshServer : IAsyncDisposable
             var clientKey = await SshKeyPair.GenerateAsync(directory.Path, "client_key", cancellationToken);
             var authorizedKeys = directory.WriteFile("authorized_keys", string.Join('\n', [clientKey.PublicKey, .. options.ExtraAuthorizedKeys]) + "\n");
             var port = options.Port ?? FreePort.Next();
-            var config = new StringBuilder()
+            // sshd keeps the first value it reads for a keyword: the test's own lines come first.
+            var config = new StringBuilder();
+            foreach (var line in options.ExtraConfigLines)
+            {
+                config.AppendLine(line);
+            }
+
+            config
                 .AppendLine($"Port {port}")
                 .AppendLine($"ListenAddress {options.ListenAddress}")
                 .AppendLine($"HostKey {hostKey.PrivateKeyPath}")
@@ -95,10 +102,6 @@ public sealed class SshServer : IAsyncDisposable
                 .AppendLine("MaxStartups 100:30:200")
                 .AppendLine("MaxSessions 100")
                 .AppendLine("LogLevel VERBOSE");
-            foreach (var line in options.ExtraConfigLines)
-            {
-                config.AppendLine(line);
-            }
 
             var configPath = directory.WriteFile("sshd_config", config.ToString());
             Directory.CreateDirectory("/run/sshd");

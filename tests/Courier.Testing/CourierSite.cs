@@ -1,0 +1,131 @@
+namespace Courier.Testing;
+
+/// <summary>How to make a <see cref="CourierSite"/>.</summary>
+public sealed class CourierSiteOptions
+{
+    /// <summary>A name for logs and folders (office, production, ...).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The key every machine of the test accepts; the site's Courier logs in with it.</summary>
+    public required SshKeyPair FleetKey { get; init; }
+
+    /// <summary>The network namespace the site lives in, if any.</summary>
+    public NetworkNamespace? NetworkNamespace { get; init; }
+
+    /// <summary>The site's address (loopback unless it lives in a namespace).</summary>
+    public string Address { get; init; } = "127.0.0.1";
+}
+
+/// <summary>
+/// A machine running a Courier: its sshd (where other Couriers push its hermes directory), its Hermes
+/// configuration folder with the fleet key as keys/courier.key, its hermes and state directories, and the host
+/// process once started.
+/// </summary>
+public sealed class CourierSite : IAsyncDisposable
+{
+    private readonly CourierSiteOptions _options;
+
+    private CourierSite(CourierSiteOptions options, TempDirectory root, SshServer sshd)
+    {
+        _options = options;
+        Root = root;
+        Sshd = sshd;
+    }
+
+    public string Name => _options.Name;
+
+    public TempDirectory Root { get; }
+
+    /// <summary>The site's sshd: its hermes address is <c>Sshd.Endpoint</c> and <see cref="HermesDirectory"/>.</summary>
+    public SshServer Sshd { get; }
+
+    public CourierHostProcess? Host { get; private set; }
+
+    public string ConfigDirectory => Root.Combine("config");
+
+    public string HermesDirectory => Root.Combine("hermes");
+
+    public string StateDirectory => Root.Combine("state");
+
+    public static async Task<CourierSite> CreateAsync(CourierSiteOptions options)
+    {
+        var root = TempDirectory.Create($"courier-{options.Name}");
+        try
+        {
+            var sshd = await SshServer.StartAsync(new SshServerOptions
+            {
+                ListenAddress = options.Address,
+                NetworkNamespace = options.NetworkNamespace?.Name,
+                Port = options.NetworkNamespace is null ? null : 22,
+                ExtraAuthorizedKeys = [options.FleetKey.PublicKey],
+            });
+            var site = new CourierSite(options, root, sshd);
+            Directory.CreateDirectory(site.HermesDirectory);
+            Directory.CreateDirectory(site.StateDirectory);
+            Directory.CreateDirectory(Path.Combine(site.ConfigDirectory, "keys"));
+            File.Copy(options.FleetKey.PrivateKeyPath, Path.Combine(site.ConfigDirectory, "keys", "courier.key"));
+            return site;
+        }
+        catch
+        {
+            root.Dispose();
+            throw;
+        }
+    }
+
+    public string WriteSources(string fileName, string json) => Root.WriteFile(Path.Combine("config", "sources", fileName), json);
+
+    public string WriteDestinations(string json) => Root.WriteFile(Path.Combine("config", "destinations.json"), json);
+
+    public string WriteHermesFile(string relativePath, string content) => Root.WriteFile(Path.Combine("hermes", relativePath), content);
+
+    public string? ReadHermesFile(string relativePath)
+    {
+        var path = Path.Combine(HermesDirectory, relativePath);
+        return File.Exists(path) ? File.ReadAllText(path) : null;
+    }
+
+    /// <summary>Starts the site's Courier, logging in everywhere as the test user with keys/courier.key, without sudo.</summary>
+    public async Task<CourierHostProcess> StartHostAsync(IReadOnlyDictionary<string, string>? settings = null, int? port = null)
+    {
+        var all = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Courier:Ssh:StrictHostKeyChecking"] = "accept-new",
+            ["Courier:Ssh:User"] = Sshd.User,
+            ["Courier:Ssh:Key"] = "keys/courier.key",
+            ["Courier:Ssh:Sudo"] = "false",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        Host = await CourierHostProcess.StartAsync(new CourierHostProcessOptions
+        {
+            ConfigPath = ConfigDirectory,
+            HermesDirectory = HermesDirectory,
+            StateDirectory = StateDirectory,
+            SshAddress = Sshd.Endpoint,
+            Settings = all,
+            ListenAddress = _options.Address,
+            Port = port ?? (_options.NetworkNamespace is null ? null : 8080),
+            NetworkNamespace = _options.NetworkNamespace,
+        });
+        return Host;
+    }
+
+    /// <summary>A destination of type ssh for this site's hermes address, logging in as the fleet does.</summary>
+    public string SshDestinationJson(string? path = null) =>
+        $$$"""{"type": "ssh", "address": "{{{Sshd.Endpoint}}}", "path": "{{{path ?? HermesDirectory}}}", "ssh": {"user": "{{{Sshd.User}}}", "key": "keys/courier.key", "sudo": false}}""";
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+
+        await Sshd.DisposeAsync();
+        Root.Dispose();
+    }
+}
