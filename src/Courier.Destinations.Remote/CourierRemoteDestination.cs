@@ -37,7 +37,7 @@ internal sealed partial class CourierRemoteDestination(
         {
             if (gateway is not null)
             {
-                var (host, port) = HermesAddress.SplitEndpoint(address);
+                var (host, port) = CourierRemoteDestinationFactory.SplitHttpAddress(address);
                 tunnel = await tunnels.OpenAsync(
                     new SshTunnelRequest(gateway, host, port) { ReadinessProbe = (localPort, ct) => AnswersHealthAsync(localPort, ct) },
                     cancellationToken).ConfigureAwait(false);
@@ -225,11 +225,11 @@ internal sealed class CourierRemoteDestinationFactory(
         address = address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? address["http://".Length..].TrimEnd('/') : address;
         try
         {
-            HermesAddress.SplitEndpoint(address);
+            SplitHttpAddress(address);
         }
         catch (ArgumentException e)
         {
-            throw definition.Error($"\"address\" must be the remote Courier's HOST:PORT: {e.Message}");
+            throw definition.Error($"\"address\" must be the remote Courier's HOST or HOST:PORT: {e.Message}");
         }
 
         var login = definition.ReadSshLogin();
@@ -242,6 +242,14 @@ internal sealed class CourierRemoteDestinationFactory(
             tunnels,
             httpClients,
             loggers.CreateLogger<CourierRemoteDestination>());
+    }
+
+    /// <summary>The host and port of an HTTP address written as HOST or HOST:PORT (port 80 when none is given).</summary>
+    internal static (string Host, int Port) SplitHttpAddress(string address)
+    {
+        var (host, port) = HermesAddress.SplitEndpoint(address);
+        var portGiven = address.StartsWith('[') ? address.Contains("]:", StringComparison.Ordinal) : address.Contains(':', StringComparison.Ordinal);
+        return (host, portGiven ? port : 80);
     }
 
     private static SshGateway? ReadGateway(DestinationDefinition definition, SshLogin login)

@@ -39,8 +39,17 @@ public sealed class CourierRemoteConfigurationTests : IDisposable
 
     [Theory]
     [InlineData("""{"type": "courier-remote", "address": "10.0.0.5:8080"}""")]
+    [InlineData("""{"type": "courier-remote", "address": "courier.sandbox.initech.com"}""")]
     [InlineData("""{"type": "courier-remote", "address": "http://courier.prod:8080/"}""")]
     [InlineData("""{"type": "courier-remote", "address": "10.0.0.5:8080", "ssh-tunnel": {"host": "gw.initech.com", "port": 2222, "user": "tunnel", "key": "keys/tunnel.key"}}""")]
     [InlineData("""{"type": "courier-remote", "address": "10.0.0.5:8080", "ssh-tunnel": {"host": "gw.initech.com", "port": "22"}}""")]
     public void The_readme_forms_are_accepted(string json) => Assert.Equal("courier-remote", Create(json).Type);
+
+    [Theory]
+    [InlineData("courier.sandbox.initech.com", "courier.sandbox.initech.com", 80)]
+    [InlineData("10.0.0.5:8080", "10.0.0.5", 8080)]
+    [InlineData("[::1]", "::1", 80)]
+    [InlineData("[::1]:8080", "::1", 8080)]
+    public void An_address_without_a_port_means_port_80(string address, string host, int port) =>
+        Assert.Equal((host, port), CourierRemoteDestinationFactory.SplitHttpAddress(address));
 }
