@@ -1,0 +1,290 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Courier.Testing;
+
+namespace Courier.EndToEnd.Tests;
+
+/// <summary>
+/// The README's real-life case, each datacenter a network namespace of its own:
+/// <list type="bullet">
+/// <item><em>office</em> (198.51.100.1): a git server over SSH and the office Courier with the README's git sources;</item>
+/// <item><em>sandbox</em> (198.51.100.2, on the office's network): a Courier and two Armada agents;</item>
+/// <item><em>gateway</em> (198.51.100.66 towards the office, 203.0.113.1 towards production): only an sshd, no routing;</item>
+/// <item><em>production</em> (203.0.113.10): a Courier and three Armada agents, reachable from the office only through the gateway.</item>
+/// </list>
+/// Every Courier is a separate host process and every sshd is real; the Armada APIs are the one emulated party.
+/// </summary>
+public sealed class ThreeDatacenterTests : IAsyncLifetime
+{
+    private const string GitAlias = "git.initech.test";
+    private readonly TempDirectory _temp = TempDirectory.Create("courier-e2e");
+    private readonly Stack<IAsyncDisposable> _cleanup = new();
+    private readonly List<Agent> _sandboxAgents = [];
+    private readonly List<Agent> _productionAgents = [];
+    private NetworkNamespace _officeNet = null!;
+    private CourierSite _office = null!;
+    private CourierSite _sandbox = null!;
+    private CourierSite _production = null!;
+    private SshServer _gateway = null!;
+    private GitServer _git = null!;
+    private GitRepository _chess = null!;
+    private GitRepository _checkers = null!;
+    private GitRepository _go = null!;
+
+    private sealed record Agent(string Name, SshServer Sshd, string HermesPath);
+
+    public async Task InitializeAsync()
+    {
+        try
+        {
+            await BuildTheNetworkAndTheSitesAsync();
+        }
+        catch
+        {
+            await DisposeAsync();
+            throw;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        while (_cleanup.TryPop(out var owned))
+        {
+            try
+            {
+                await owned.DisposeAsync();
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException)
+            {
+                // Keep cleaning: a namespace left behind would disturb the next run.
+            }
+        }
+
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task A_gitlab_push_reaches_every_agent_of_every_datacenter_and_the_tunnel_is_what_carries_production()
+    {
+        var office = _office.Host!;
+
+        // 1. A push to chess (master): GitLab's web hook to the office lands chess-config on all five agents.
+        await _chess.WriteFileAsync("config/app.conf", "chess v2");
+        await _chess.WriteFileAsync("config/old.conf", "to be deleted");
+        await _chess.CommitAndPushAsync("chess v2");
+        var (status, body) = await PostWebHookAsync(_chess, "master");
+        Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Accepted, body);
+        await EveryAgentHasAsync("chess-config/app.conf", "chess v2");
+        Assert.All(AllAgents, agent => Assert.Equal("to be deleted", Read(agent, "chess-config/old.conf")));
+        Assert.All(AllAgents, agent => Assert.Null(Read(agent, "chess-config/README.md")));
+        Assert.All(AllAgents, agent => Assert.Null(Read(agent, "go-config/go.conf")));
+
+        // The office has no way to production but the gateway, and the gateway carried both the API and rsync.
+        using (var socket = _officeNet.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
+        {
+            var error = await Assert.ThrowsAnyAsync<SocketException>(async () => await socket.ConnectAsync(IPAddress.Parse("203.0.113.10"), 8080));
+            Assert.Equal(SocketError.NetworkUnreachable, error.SocketErrorCode);
+        }
+
+        Assert.Contains("target 203.0.113.10 port 8080", _gateway.Log, StringComparison.Ordinal);
+        Assert.Contains("target 203.0.113.10 port 22", _gateway.Log, StringComparison.Ordinal);
+
+        // 2. The README's first example (two repositories, branch dev), triggered synchronously: only go-config's
+        // source matches, and checkers-config stays where it was (nowhere).
+        (status, body) = await office.PostAsync("/update_from_git", JsonSerializer.Serialize(new { url = _go.ScpLikeUrl(GitAlias), branch = "dev" }));
+        Assert.Equal((HttpStatusCode.OK, "ok"), (status, body));
+        Assert.All(AllAgents, agent => Assert.Equal("go v1", Read(agent, "go-config/go.conf")));
+        Assert.All(AllAgents, agent => Assert.Null(Read(agent, "checkers-config/checkers.conf")));
+
+        // 3. A change and a deletion travel the same way.
+        await _chess.WriteFileAsync("config/app.conf", "chess v3");
+        await _chess.DeleteFileAsync("config/old.conf");
+        await _chess.CommitAndPushAsync("chess v3: old.conf is gone");
+        (status, body) = await PostWebHookAsync(_chess, "master");
+        Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Accepted, body);
+        await EveryAgentHasAsync("chess-config/app.conf", "chess v3");
+        Assert.All(AllAgents, agent => Assert.Null(Read(agent, "chess-config/old.conf")));
+
+        // 4. One production agent goes down: the others are still served and the error comes back to the office.
+        var down = _productionAgents[2];
+        await down.Sshd.StopAsync();
+        await _chess.WriteFileAsync("config/app.conf", "chess v4");
+        await _chess.CommitAndPushAsync("chess v4");
+        (status, body) = await office.PostAsync("/update_from_git", JsonSerializer.Serialize(new { url = _chess.ScpLikeUrl(GitAlias), branch = "master" }), acceptJson: true);
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        Assert.Contains(down.Sshd.Endpoint, body, StringComparison.Ordinal);
+        Assert.All(AllAgents.Where(agent => agent != down), agent => Assert.Equal("chess v4", Read(agent, "chess-config/app.conf")));
+        Assert.Equal("chess v3", Read(down, "chess-config/app.conf"));
+    }
+
+    private IEnumerable<Agent> AllAgents => _sandboxAgents.Concat(_productionAgents);
+
+    private static string? Read(Agent agent, string relative)
+    {
+        var path = Path.Combine(agent.HermesPath, relative);
+        return File.Exists(path) ? File.ReadAllText(path) : null;
+    }
+
+    private async Task EveryAgentHasAsync(string relative, string content)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (AllAgents.Any(agent => Read(agent, relative) != content))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                var missing = string.Join(", ", AllAgents.Where(agent => Read(agent, relative) != content).Select(agent => agent.Name));
+                Assert.Fail($"{relative} = \"{content}\" never reached {missing}.\nOffice logs:\n{_office.Host!.Logs}\nProduction logs:\n{_production.Host!.Logs}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    /// <summary>A push event as GitLab sends it (only the fields Courier reads, and a few it ignores).</summary>
+    private Task<(HttpStatusCode Status, string Body)> PostWebHookAsync(GitRepository repository, string branch)
+    {
+        var url = repository.ScpLikeUrl(GitAlias);
+        var payload = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["object_kind"] = "push",
+            ["event_name"] = "push",
+            ["before"] = "0000000000000000000000000000000000000000",
+            ["ref"] = $"refs/heads/{branch}",
+            ["user_username"] = "jsmith",
+            ["project"] = new Dictionary<string, object> { ["name"] = repository.Name, ["git_ssh_url"] = url, ["git_http_url"] = $"http://{GitAlias}/{repository.Name}.git" },
+            ["repository"] = new Dictionary<string, object> { ["name"] = repository.Name, ["url"] = url, ["git_ssh_url"] = url, ["git_http_url"] = $"http://{GitAlias}/{repository.Name}.git" },
+            ["commits"] = Array.Empty<object>(),
+            ["total_commits_count"] = 1,
+        });
+        return PostAsync(_office.Host!, "/gitlab_web_hook", payload, ("X-Gitlab-Event", "Push Hook"));
+    }
+
+    private static async Task<(HttpStatusCode Status, string Body)> PostAsync(CourierHostProcess host, string path, string json, (string Name, string Value) header)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") };
+        request.Headers.Add(header.Name, header.Value);
+        using var response = await host.Client.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task<NetworkNamespace> NamespaceAsync(string name)
+    {
+        var created = await NetworkNamespace.CreateAsync($"co{Environment.ProcessId % 100000}-{name}");
+        _cleanup.Push(created);
+        return created;
+    }
+
+    private async Task BuildTheNetworkAndTheSitesAsync()
+    {
+        _officeNet = await NamespaceAsync("office");
+        var sandboxNet = await NamespaceAsync("sandbox");
+        var gatewayNet = await NamespaceAsync("gateway");
+        var productionNet = await NamespaceAsync("prod");
+        await NetworkNamespace.ConnectAsync(_officeNet, "198.51.100.1/26", sandboxNet, "198.51.100.2/26");
+        await NetworkNamespace.ConnectAsync(_officeNet, "198.51.100.65/26", gatewayNet, "198.51.100.66/26");
+        await NetworkNamespace.ConnectAsync(gatewayNet, "203.0.113.1/24", productionNet, "203.0.113.10/24");
+
+        var fleetKey = await SshKeyPair.GenerateAsync(_temp.Combine("keys"), "fleet");
+        var gitKey = await SshKeyPair.GenerateAsync(_temp.Combine("keys"), "git");
+
+        _gateway = await SshServer.StartAsync(new SshServerOptions
+        {
+            ListenAddress = "198.51.100.66",
+            Port = 22,
+            NetworkNamespace = gatewayNet.Name,
+            ExtraAuthorizedKeys = [fleetKey.PublicKey],
+            ExtraConfigLines = ["LogLevel DEBUG1"],
+        });
+        _cleanup.Push(_gateway);
+
+        _git = await GitServer.StartAsync(new SshServerOptions { ListenAddress = "198.51.100.1", Port = 2222, NetworkNamespace = _officeNet.Name, ExtraAuthorizedKeys = [gitKey.PublicKey] });
+        _cleanup.Push(_git);
+        _chess = await _git.CreateRepositoryAsync("chess");
+        await _chess.WriteFileAsync("README.md", "the chess service");
+        await _chess.WriteFileAsync("config/app.conf", "chess v1");
+        await _chess.CommitAndPushAsync("chess v1");
+        _checkers = await _git.CreateRepositoryAsync("checkers-config");
+        await _checkers.WriteFileAsync("checkers.conf", "checkers v1");
+        await _checkers.CommitAndPushAsync("checkers v1", branch: "dev");
+        _go = await _git.CreateRepositoryAsync("go-config");
+        await _go.WriteFileAsync("go.conf", "go v1");
+        await _go.CommitAndPushAsync("go v1", branch: "dev");
+
+        _sandbox = await DatacenterAsync("sandbox", sandboxNet, "198.51.100.2", ["198.51.100.21", "198.51.100.22"], _sandboxAgents, fleetKey);
+        _production = await DatacenterAsync("production", productionNet, "203.0.113.10", ["203.0.113.21", "203.0.113.22", "203.0.113.23"], _productionAgents, fleetKey);
+
+        _office = await CourierSite.CreateAsync(new CourierSiteOptions { Name = "office", FleetKey = fleetKey, NetworkNamespace = _officeNet, Address = "198.51.100.1" });
+        _cleanup.Push(_office);
+        File.Copy(gitKey.PrivateKeyPath, Path.Combine(_office.ConfigDirectory, "keys", "git.key"));
+        var sshConfig = _git.WriteSshConfig(Path.Combine(_office.ConfigDirectory, "ssh_config"), GitAlias);
+        _office.WriteSources("chess.json", $$"""
+            [
+                {
+                    "type": "git",
+                    "repositories": ["{{_chess.ScpLikeUrl(GitAlias)}}"],
+                    "subdirectory": "config",
+                    "destination_path": "chess-config",
+                    "ssh_key": "../keys/git.key",
+                    "destinations": ["courier@sandbox", "courier@production"]
+                }
+            ]
+            """);
+        _office.WriteSources("games.json", $$"""
+            [
+                {
+                    "type": "git",
+                    "repositories": ["{{_checkers.ScpLikeUrl(GitAlias)}}", "{{_go.ScpLikeUrl(GitAlias)}}"],
+                    "branch": "dev",
+                    "ssh_key": "../keys/git.key",
+                    "destinations": ["courier@sandbox", "courier@production"]
+                }
+            ]
+            """);
+        _office.WriteDestinations("""
+            {
+                "courier@sandbox": {
+                    "type": "courier-remote",
+                    "address": "198.51.100.2:8080",
+                    "ssh": {"user": "root", "key": "keys/courier.key", "sudo": false}
+                },
+                "courier@production": {
+                    "type": "courier-remote",
+                    "address": "203.0.113.10:8080",
+                    "ssh-tunnel": {"host": "198.51.100.66", "port": "22", "user": "root", "key": "keys/courier.key"},
+                    "ssh": {"user": "root", "key": "keys/courier.key", "sudo": false}
+                }
+            }
+            """);
+        await _office.StartHostAsync(new Dictionary<string, string> { ["Courier:Ssh:ConfigFile"] = sshConfig });
+
+        // Catch up on what was committed before the hosts ran, as a Courier does on its first start.
+        Assert.Equal((HttpStatusCode.OK, "ok"), await _office.Host!.PostAsync("/update_from_git", JsonSerializer.Serialize(new { url = _chess.ScpLikeUrl(GitAlias), branch = "master" })));
+        Assert.All(AllAgents, agent => Assert.Equal("chess v1", Read(agent, "chess-config/app.conf")));
+    }
+
+    /// <summary>A datacenter: its Courier (with sshd), its Armada API and its agents, each agent a real sshd on an address of its own.</summary>
+    private async Task<CourierSite> DatacenterAsync(string name, NetworkNamespace network, string address, string[] agentAddresses, List<Agent> agents, SshKeyPair fleetKey)
+    {
+        var site = await CourierSite.CreateAsync(new CourierSiteOptions { Name = name, FleetKey = fleetKey, NetworkNamespace = network, Address = address });
+        _cleanup.Push(site);
+        var armada = await ArmadaApiEmulator.StartAsync(address, network);
+        _cleanup.Push(armada);
+        foreach (var agentAddress in agentAddresses)
+        {
+            await network.ExecAsync(["ip", "addr", "add", $"{agentAddress}/32", "dev", "lo"]);
+            var sshd = await SshServer.StartAsync(new SshServerOptions { ListenAddress = agentAddress, Port = 22, NetworkNamespace = network.Name, ExtraAuthorizedKeys = [fleetKey.PublicKey] });
+            _cleanup.Push(sshd);
+            var hermesPath = _temp.Combine(name, $"agent-{agentAddress}", "etc-opt");
+            Directory.CreateDirectory(hermesPath);
+            await armada.AddAgentAsync(new HermesAddress(sshd.Endpoint, hermesPath));
+            agents.Add(new Agent($"{name} agent {agentAddress}", sshd, hermesPath));
+        }
+
+        // The README's configuration of a datacenter's Courier: its whole hermes directory to every agent.
+        site.WriteSources("source.json", $$"""[{"type": "hermes-directory", "destinations": ["armada@{{name}}"]}]""");
+        site.WriteDestinations($$"""{"armada@{{name}}": {"type": "armada-local"} }""");
+        await site.StartHostAsync(new Dictionary<string, string> { ["Courier:ArmadaApi"] = armada.BaseUrl });
+        return site;
+    }
+}
