@@ -1,4 +1,5 @@
 using System.Text.Json;
+using CliWrap;
 using Courier.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -125,6 +126,24 @@ public sealed class TarballSourceTests : IDisposable
 
         Assert.Equal(Tarballs.Sha256(archive), relative.Revision);
         Assert.Equal(relative.Revision, fileUrl.Revision);
+    }
+
+    [Fact]
+    public async Task Extracts_an_archive_made_by_gnu_tar()
+    {
+        var longName = string.Join('/', Enumerable.Repeat("a-rather-long-directory-name", 5)) + "/app.conf";
+        _temp.WriteFile(Path.Combine("tree", longName), "deep");
+        _temp.WriteFile("tree/service.json", "{}");
+        File.CreateSymbolicLink(_temp.Combine("tree", "current.json"), "service.json");
+        var path = _temp.Combine("archives", "app.tar.gz");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        await Cli.Wrap("tar").WithArguments(["--format=gnu", "-C", _temp.Combine("tree"), "-czf", path, "."]).ExecuteAsync();
+
+        var snapshot = await Create($$"""{"type": "tarball", "url": "{{path}}", "destination_path": "app-config"}""").PullAsync(CancellationToken.None);
+
+        Assert.Equal(Tarballs.Sha256(File.ReadAllBytes(path)), snapshot.Revision);
+        Assert.Equal("deep", File.ReadAllText(Path.Combine(snapshot.LocalDirectory, longName)));
+        Assert.Equal("service.json", new FileInfo(Path.Combine(snapshot.LocalDirectory, "current.json")).LinkTarget);
     }
 
     [Fact]
