@@ -1,0 +1,278 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using LibGit2Sharp;
+using Microsoft.Extensions.Logging;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+
+namespace Courier.Sources.Git;
+
+/// <summary>
+/// One persistent bare repository per repository address under <c>StateDirectory/git/repositories</c>. An update
+/// fetches only its branch into it (what the cache already has is not downloaded again) and exports the commit's
+/// tree into a snapshot directory. SSH addresses go through OpenSSH, run by libgit2 through a wrapper executable
+/// set as <c>core.sshCommand</c> of the cache, with Courier's ssh options (key, BatchMode, host key policy).
+/// Operations on one cache are serialised; different repositories run in parallel.
+/// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+internal sealed partial class GitRepositoryCache(ICourierEnvironment environment, ISshCommandBuilder ssh, ILogger<GitRepositoryCache> logger)
+{
+    private const string SshWrapperName = "courier-ssh";
+    private const string SshErrorsName = "courier-ssh.err";
+    // Static: every cache instance of the process (an embedding app may build several) shares the locks of a path.
+    private static readonly ConcurrentDictionary<string, SemaphoreSlim> Locks = new(StringComparer.Ordinal);
+
+    private string Root => Path.Combine(Path.GetFullPath(environment.StateDirectory), "git");
+
+    /// <summary>
+    /// Fetches <paramref name="branch"/> of <paramref name="url"/> and exports its tree (or <paramref name="subdirectory"/>
+    /// of it) into a snapshot directory of <paramref name="snapshotOwner"/>, reusing the last export when the commit is
+    /// the same. Returns the directory and the commit. Throws with a message for people on any failure.
+    /// </summary>
+    public async Task<(string Directory, string Commit)> PullAsync(
+        GitRepositoryUrl url, string branch, string? keyPath, string? subdirectory, string snapshotOwner, CancellationToken cancellationToken)
+    {
+        var cachePath = Path.Combine(Root, "repositories", DirectoryName(url.Original, url.Name));
+        var cacheLock = Locks.GetOrAdd(cachePath, _ => new SemaphoreSlim(1, 1));
+        await cacheLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await Task.Run(
+                () =>
+                {
+                    var commit = Fetch(cachePath, url, branch, keyPath, cancellationToken);
+                    return (Export(cachePath, commit, subdirectory, url, branch, snapshotOwner, cancellationToken), commit);
+                },
+                cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            cacheLock.Release();
+        }
+    }
+
+    /// <summary>Fetches the branch into the cache; returns its commit.</summary>
+    private string Fetch(string cachePath, GitRepositoryUrl url, string branch, string? keyPath, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        if (!Repository.IsValid(cachePath))
+        {
+            Directory.CreateDirectory(cachePath);
+            Repository.Init(cachePath, isBare: true);
+        }
+
+        using var repository = new Repository(cachePath);
+        var sshErrors = Path.Combine(cachePath, SshErrorsName);
+        if (url.Transport == GitTransport.Ssh)
+        {
+            repository.Config.Set("core.sshCommand", WriteSshWrapper(cachePath, keyPath, sshErrors, dropDefaultPort: url.Port is null));
+        }
+
+        var fetchHead = Path.Combine(repository.Info.Path, "FETCH_HEAD");
+        File.Delete(fetchHead);
+        File.Delete(sshErrors);
+        var trackingRef = $"refs/courier/{branch}";
+        var received = (Objects: 0, Bytes: 0L);
+        var options = new FetchOptions
+        {
+            TagFetchMode = TagFetchMode.None,
+            Prune = false,
+            OnTransferProgress = progress =>
+            {
+                received = (progress.ReceivedObjects, progress.ReceivedBytes);
+                return !cancellationToken.IsCancellationRequested;
+            },
+            OnProgress = _ => !cancellationToken.IsCancellationRequested,
+        };
+        try
+        {
+            Commands.Fetch(repository, Remote(repository, url).Name, [$"+refs/heads/{branch}:{trackingRef}"], options, logMessage: null);
+        }
+        catch (LibGit2SharpException e)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new InvalidOperationException($"git fetch of {url} (branch {branch}) failed: {Reason(e, sshErrors)}", e);
+        }
+
+        // The fetch writes FETCH_HEAD with the branch's commit; a branch the server does not have leaves it empty.
+        var commit = File.Exists(fetchHead) ? FetchHeadCommit().Match(File.ReadAllText(fetchHead)) : Match.Empty;
+        if (!commit.Success)
+        {
+            throw new InvalidOperationException($"branch \"{branch}\" does not exist in {url}.");
+        }
+
+        LogFetched(url.Original, branch, commit.Value, received.Objects, received.Bytes, (long)stopwatch.Elapsed.TotalMilliseconds);
+        return commit.Value;
+    }
+
+    private string Export(string cachePath, string commitSha, string? subdirectory, GitRepositoryUrl url, string branch, string snapshotOwner, CancellationToken cancellationToken)
+    {
+        var snapshots = Path.Combine(Root, "snapshots", DirectoryName(snapshotOwner, url.Name));
+        var target = Path.Combine(snapshots, commitSha);
+        if (Directory.Exists(target))
+        {
+            return target;
+        }
+
+        using var repository = new Repository(cachePath);
+        var commit = repository.Lookup<Commit>(commitSha) ?? throw new InvalidOperationException($"commit {commitSha} of {url} is missing from the cache {cachePath}.");
+        var tree = commit.Tree;
+        if (subdirectory is not null)
+        {
+            tree = commit[subdirectory] is { TargetType: TreeEntryTargetType.Tree } entry
+                ? (Tree)entry.Target
+                : throw new InvalidOperationException($"subdirectory \"{subdirectory}\" does not exist in {url} branch {branch} at {commitSha[..12]}; nothing was pushed.");
+        }
+
+        var stopwatch = Stopwatch.StartNew();
+        Directory.CreateDirectory(snapshots);
+        var temporary = Path.Combine(snapshots, $".{commitSha}.{Guid.NewGuid():N}");
+        try
+        {
+            var files = WriteTree(tree, temporary, cancellationToken);
+            if (files == 0)
+            {
+                throw new InvalidOperationException($"{(subdirectory is null ? "the tree" : $"subdirectory \"{subdirectory}\"")} of {url} branch {branch} at {commitSha[..12]} holds no files; refusing to push (rsync --delete would wipe the destination).");
+            }
+
+            Directory.Move(temporary, target);
+            LogExported(url.Original, commitSha, files, (long)stopwatch.Elapsed.TotalMilliseconds);
+        }
+        finally
+        {
+            if (Directory.Exists(temporary))
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+        }
+
+        // Only the newest export of a source is kept; the updater never delivers two snapshots of one source at once.
+        foreach (var old in Directory.EnumerateDirectories(snapshots).Where(path => !string.Equals(path, target, StringComparison.Ordinal)))
+        {
+            Directory.Delete(old, recursive: true);
+        }
+
+        return target;
+    }
+
+    /// <summary>Writes the files, executables and symbolic links of <paramref name="tree"/>; submodules are skipped.</summary>
+    private static int WriteTree(Tree tree, string directory, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var files = 0;
+        foreach (var entry in tree)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (entry.Name is "." or ".." or ".git" || entry.Name.Contains('/', StringComparison.Ordinal) || entry.Name.Contains('\0', StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var path = Path.Combine(directory, entry.Name);
+            switch (entry.Mode)
+            {
+                case Mode.Directory:
+                    files += WriteTree((Tree)entry.Target, path, cancellationToken);
+                    break;
+                case Mode.NonExecutableFile or Mode.NonExecutableGroupWritableFile or Mode.ExecutableFile:
+                    var blob = (Blob)entry.Target;
+                    using (var content = blob.GetContentStream())
+                    using (var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixMode(entry.Mode) }))
+                    {
+                        content.CopyTo(file);
+                    }
+
+                    files++;
+                    break;
+                case Mode.SymbolicLink:
+                    File.CreateSymbolicLink(path, ((Blob)entry.Target).GetContentText());
+                    files++;
+                    break;
+                default:
+                    break;
+            }
+        }
+
+        return files;
+    }
+
+    private static UnixFileMode UnixMode(Mode mode)
+    {
+        const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+        return mode == Mode.ExecutableFile ? readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute : readable;
+    }
+
+    /// <summary>The cache's one remote, pointed at the configured address (which may change between updates).</summary>
+    private static Remote Remote(Repository repository, GitRepositoryUrl url)
+    {
+        const string name = "origin";
+        var remote = repository.Network.Remotes[name];
+        if (remote is null)
+        {
+            return repository.Network.Remotes.Add(name, url.Original, $"+refs/heads/*:refs/remotes/{name}/*");
+        }
+
+        if (!string.Equals(remote.Url, url.Original, StringComparison.Ordinal))
+        {
+            repository.Network.Remotes.Update(name, updater => updater.Url = url.Original);
+        }
+
+        return remote;
+    }
+
+    /// <summary>
+    /// libgit2 runs <c>core.sshCommand</c> as one executable without splitting it, so Courier's ssh options live in
+    /// a small script that hands every argument on unchanged. Its standard error goes to a file read on failure.
+    /// </summary>
+    private string WriteSshWrapper(string cachePath, string? keyPath, string errorsPath, bool dropDefaultPort)
+    {
+        IEnumerable<string> command = [ssh.SshExecutable, .. ssh.CommonArguments(keyPath)];
+        // libgit2 passes "-p 22" even when the address names no port; dropping it lets ssh_config's Port apply, as with git.
+        var dropPort = dropDefaultPort ? "if [ \"$1\" = -p ] && [ \"$2\" = 22 ]; then shift 2; fi\n" : string.Empty;
+        var script = $"#!/bin/sh\n{dropPort}exec {string.Join(' ', command.Select(ShellQuote))} \"$@\" 2>{ShellQuote(errorsPath)}\n";
+        var path = Path.Combine(cachePath, SshWrapperName);
+        if (!File.Exists(path) || !string.Equals(File.ReadAllText(path), script, StringComparison.Ordinal))
+        {
+            var temporary = path + ".tmp";
+            var executable = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute };
+            using (var writer = new StreamWriter(temporary, executable))
+            {
+                writer.Write(script);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+
+        return path;
+    }
+
+    /// <summary>POSIX shell single quoting: everything between the quotes is taken literally.</summary>
+    internal static string ShellQuote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    private static string Reason(LibGit2SharpException e, string sshErrorsPath)
+    {
+        var sshSaid = File.Exists(sshErrorsPath)
+            ? string.Join(" | ", File.ReadAllLines(sshErrorsPath).Select(line => line.Trim()).Where(line => line.Length > 0).TakeLast(5))
+            : string.Empty;
+        return sshSaid.Length > 0 ? $"{sshSaid} ({e.Message.Trim()})" : e.Message.Trim();
+    }
+
+    /// <summary>A readable, collision-free directory name: the repository's name and a hash of the full key.</summary>
+    private static string DirectoryName(string key, string name)
+    {
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..16];
+        var safeName = new string([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_')]).TrimStart('.');
+        return safeName.Length == 0 ? hash : $"{safeName}-{hash}";
+    }
+
+    [GeneratedRegex("^[0-9a-f]{40,64}(?=\t)", RegexOptions.Multiline)]
+    private static partial Regex FetchHeadCommit();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Fetched {Url} branch {Branch} at {Commit}: {ReceivedObjects} objects, {ReceivedBytes} bytes received in {ElapsedMs} ms")]
+    private partial void LogFetched(string url, string branch, string commit, int receivedObjects, long receivedBytes, long elapsedMs);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Exported {Url} at {Commit}: {FileCount} files in {ElapsedMs} ms")]
+    private partial void LogExported(string url, string commit, int fileCount, long elapsedMs);
+}

@@ -1,0 +1,44 @@
+namespace Courier.Sources.Git;
+
+/// <summary>One repository of a <c>"git"</c> entry: its branch, delivered whole or one subdirectory of it.</summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+internal sealed class GitSource(
+    GitRepositoryUrl url,
+    string branch,
+    string? keyPath,
+    string? subdirectory,
+    string destinationPath,
+    IReadOnlyList<string> destinations,
+    GitRepositoryCache cache) : ISource
+{
+    public string Id { get; } = $"git:{url}#{branch}" + (subdirectory is null ? string.Empty : $":{subdirectory}") + $"->{destinationPath}";
+
+    public string Type => GitSourceFactory.TypeName;
+
+    public IReadOnlyList<string> Destinations { get; } = destinations;
+
+    public bool Matches(UpdateTrigger trigger) => trigger switch
+    {
+        UpdateTrigger.AllSources => true,
+        UpdateTrigger.GitPushed push => string.Equals(push.Branch, branch, StringComparison.Ordinal) && IsThisRepository(push.Url),
+        _ => false,
+    };
+
+    public async Task<Snapshot> PullAsync(CancellationToken cancellationToken)
+    {
+        var (directory, commit) = await cache.PullAsync(url, branch, keyPath, subdirectory, Id, cancellationToken).ConfigureAwait(false);
+        return new Snapshot(Id, directory, destinationPath, commit);
+    }
+
+    private bool IsThisRepository(string pushedUrl)
+    {
+        try
+        {
+            return url.SameRepository(GitRepositoryUrl.Parse(pushedUrl));
+        }
+        catch (FormatException)
+        {
+            return false;
+        }
+    }
+}
