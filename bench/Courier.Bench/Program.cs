@@ -1,6 +1,6 @@
 // Courier's benchmark harness: every scenario runs Courier and a baseline side by side, alternately, in this
 // process, and reports the ratio of their medians (below 1: Courier is faster). Usage:
-//   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [--iterations N]
+//   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [git] [--iterations N]
 using System.Globalization;
 using Courier.Bench;
 
@@ -14,6 +14,14 @@ if (Wanted("fanout"))
 {
     var fanOut = await FanOutBenchmark.RunAsync(agents: 12, files: 500, iterations);
     rows.Add(fanOut.Row("parallel (8)", "one after another"));
+}
+
+if (Wanted("git"))
+{
+    var git = await GitBenchmark.RunAsync(files: 2000, iterations);
+    rows.Add(git.NoChange.Row("persistent cache", "fresh clone --depth 1"));
+    rows.Add(git.OneFileChanged.Row("persistent cache", "fresh clone --depth 1"));
+    rows.Add($"| git source, first update (empty cache) | {git.ColdMs:0} ms | | | 1 |");
 }
 
 Console.WriteLine(Measurement.Header);

@@ -107,101 +107,43 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
         return commit.Value;
     }
 
+    /// <summary>Brings the source's snapshot to <paramref name="commitSha"/>: nothing to do when it holds it already.</summary>
     private string Export(string cachePath, string commitSha, string? subdirectory, GitRepositoryUrl url, string branch, string snapshotOwner, CancellationToken cancellationToken)
     {
-        var snapshots = Path.Combine(Root, "snapshots", DirectoryName(snapshotOwner, url.Name));
-        var target = Path.Combine(snapshots, commitSha);
-        if (Directory.Exists(target))
+        var snapshot = new GitSnapshotWriter(Path.Combine(Root, "snapshots", DirectoryName(snapshotOwner, url.Name)));
+        var exported = snapshot.ExportedCommit;
+        if (string.Equals(exported, commitSha, StringComparison.Ordinal))
         {
-            return target;
+            return snapshot.Directory;
         }
 
         using var repository = new Repository(cachePath);
-        var commit = repository.Lookup<Commit>(commitSha) ?? throw new InvalidOperationException($"commit {commitSha} of {url} is missing from the cache {cachePath}.");
-        var tree = commit.Tree;
-        if (subdirectory is not null)
+        var tree = TreeOf(repository, commitSha, subdirectory)
+            ?? throw new InvalidOperationException(subdirectory is null
+                ? $"commit {commitSha} of {url} is missing from the cache {cachePath}."
+                : $"subdirectory \"{subdirectory}\" does not exist in {url} branch {branch} at {commitSha[..12]}; nothing was pushed.");
+        if (!GitSnapshotWriter.HasFiles(tree))
         {
-            tree = commit[subdirectory] is { TargetType: TreeEntryTargetType.Tree } entry
-                ? (Tree)entry.Target
-                : throw new InvalidOperationException($"subdirectory \"{subdirectory}\" does not exist in {url} branch {branch} at {commitSha[..12]}; nothing was pushed.");
+            throw new InvalidOperationException($"{(subdirectory is null ? "the tree" : $"subdirectory \"{subdirectory}\"")} of {url} branch {branch} at {commitSha[..12]} holds no files; refusing to push (rsync --delete would wipe the destination).");
         }
 
         var stopwatch = Stopwatch.StartNew();
-        Directory.CreateDirectory(snapshots);
-        var temporary = Path.Combine(snapshots, $".{commitSha}.{Guid.NewGuid():N}");
-        try
-        {
-            var files = WriteTree(tree, temporary, cancellationToken);
-            if (files == 0)
-            {
-                throw new InvalidOperationException($"{(subdirectory is null ? "the tree" : $"subdirectory \"{subdirectory}\"")} of {url} branch {branch} at {commitSha[..12]} holds no files; refusing to push (rsync --delete would wipe the destination).");
-            }
-
-            Directory.Move(temporary, target);
-            LogExported(url.Original, commitSha, files, (long)stopwatch.Elapsed.TotalMilliseconds);
-        }
-        finally
-        {
-            if (Directory.Exists(temporary))
-            {
-                Directory.Delete(temporary, recursive: true);
-            }
-        }
-
-        // Only the newest export of a source is kept; the updater never delivers two snapshots of one source at once.
-        foreach (var old in Directory.EnumerateDirectories(snapshots).Where(path => !string.Equals(path, target, StringComparison.Ordinal)))
-        {
-            Directory.Delete(old, recursive: true);
-        }
-
-        return target;
+        var exportedTree = exported is null ? null : TreeOf(repository, exported, subdirectory);
+        var files = snapshot.Write(repository, commitSha, tree, exportedTree, cancellationToken);
+        LogExported(url.Original, commitSha, exportedTree is null ? "whole tree" : $"changes since {exported![..12]}", files, (long)stopwatch.Elapsed.TotalMilliseconds);
+        return snapshot.Directory;
     }
 
-    /// <summary>Writes the files, executables and symbolic links of <paramref name="tree"/>; submodules are skipped.</summary>
-    private static int WriteTree(Tree tree, string directory, CancellationToken cancellationToken)
+    /// <summary>The tree of a commit of the cache, or of one of its subdirectories; <see langword="null"/> when either is missing.</summary>
+    private static Tree? TreeOf(Repository repository, string commitSha, string? subdirectory)
     {
-        Directory.CreateDirectory(directory);
-        var files = 0;
-        foreach (var entry in tree)
+        var commit = repository.Lookup<Commit>(commitSha);
+        if (commit is null || subdirectory is null)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (entry.Name is "." or ".." or ".git" || entry.Name.Contains('/', StringComparison.Ordinal) || entry.Name.Contains('\0', StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var path = Path.Combine(directory, entry.Name);
-            switch (entry.Mode)
-            {
-                case Mode.Directory:
-                    files += WriteTree((Tree)entry.Target, path, cancellationToken);
-                    break;
-                case Mode.NonExecutableFile or Mode.NonExecutableGroupWritableFile or Mode.ExecutableFile:
-                    var blob = (Blob)entry.Target;
-                    using (var content = blob.GetContentStream())
-                    using (var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixMode(entry.Mode) }))
-                    {
-                        content.CopyTo(file);
-                    }
-
-                    files++;
-                    break;
-                case Mode.SymbolicLink:
-                    File.CreateSymbolicLink(path, ((Blob)entry.Target).GetContentText());
-                    files++;
-                    break;
-                default:
-                    break;
-            }
+            return commit?.Tree;
         }
 
-        return files;
-    }
-
-    private static UnixFileMode UnixMode(Mode mode)
-    {
-        const UnixFileMode readable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-        return mode == Mode.ExecutableFile ? readable | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute : readable;
+        return commit[subdirectory] is { TargetType: TreeEntryTargetType.Tree } entry ? (Tree)entry.Target : null;
     }
 
     /// <summary>The cache's one remote, pointed at the configured address (which may change between updates).</summary>
@@ -273,6 +215,6 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
     [LoggerMessage(Level = LogLevel.Information, Message = "Fetched {Url} branch {Branch} at {Commit}: {ReceivedObjects} objects, {ReceivedBytes} bytes received in {ElapsedMs} ms")]
     private partial void LogFetched(string url, string branch, string commit, int receivedObjects, long receivedBytes, long elapsedMs);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Exported {Url} at {Commit}: {FileCount} files in {ElapsedMs} ms")]
-    private partial void LogExported(string url, string commit, int fileCount, long elapsedMs);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Exported {Url} at {Commit} ({How}): {FileCount} files written or removed in {ElapsedMs} ms")]
+    private partial void LogExported(string url, string commit, string how, int fileCount, long elapsedMs);
 }

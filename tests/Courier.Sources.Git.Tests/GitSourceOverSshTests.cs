@@ -88,8 +88,53 @@ public sealed class GitSourceOverSshTests : IAsyncLifetime
         Assert.Equal(second, updated.Revision);
         Assert.Equal("v2", Read(updated, "app.conf"));
         Assert.False(File.Exists(Path.Combine(updated.LocalDirectory, "config", "gone.conf")));
-        Assert.False(Directory.Exists(first.LocalDirectory));
+        Assert.Equal(first.LocalDirectory, updated.LocalDirectory);
     }
+
+    [Fact]
+    public async Task A_snapshot_brought_up_to_date_by_changes_equals_one_written_afresh()
+    {
+        var source = CreateForRepository();
+        await source.PullAsync(CancellationToken.None);
+
+        await _repository.DeleteFileAsync("config/gone.conf");
+        await _repository.DeleteFileAsync("config/service.conf");
+        await _repository.DeleteFileAsync("app.conf");
+        Directory.Delete(Path.Combine(_repository.WorkPath, "config"));
+        await _repository.WriteFileAsync("app.conf/now-a-directory.conf", "was a file");
+        await _repository.WriteFileAsync("config", "now a file");
+        await _repository.WriteFileAsync("deep/er/new.conf", "new");
+        File.SetUnixFileMode(Path.Combine(_repository.WorkPath, "bin", "reload.sh"), UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        File.CreateSymbolicLink(Path.Combine(_repository.WorkPath, "current.conf"), "deep/er/new.conf");
+        await _repository.CommitAndPushAsync("reshape");
+        var updated = await source.PullAsync(CancellationToken.None);
+        var fresh = await CreateForRepository(""", "destination_path": "fresh" """).PullAsync(CancellationToken.None);
+
+        Assert.Equal(fresh.Revision, updated.Revision);
+        Assert.NotEqual(fresh.LocalDirectory, updated.LocalDirectory);
+        Assert.Equal(Describe(fresh.LocalDirectory), Describe(updated.LocalDirectory));
+        Assert.Equal("now a file", Read(updated, "config"));
+        Assert.Equal("deep/er/new.conf", new FileInfo(Path.Combine(updated.LocalDirectory, "current.conf")).LinkTarget);
+    }
+
+    [Fact]
+    public async Task An_export_cut_short_is_redone_in_full()
+    {
+        var source = CreateForRepository();
+        var first = await source.PullAsync(CancellationToken.None);
+        File.Delete(Path.Combine(first.LocalDirectory, "app.conf"));
+        File.Delete(Path.Combine(Path.GetDirectoryName(first.LocalDirectory)!, "current.commit"));
+
+        var again = await source.PullAsync(CancellationToken.None);
+
+        Assert.Equal("v1", Read(again, "app.conf"));
+    }
+
+    /// <summary>Every entry below a directory: path, kind, mode, content or link target.</summary>
+    private static List<string> Describe(string root) =>
+        [.. new DirectoryInfo(root).EnumerateFileSystemInfos("*", SearchOption.AllDirectories)
+            .Select(info => $"{Path.GetRelativePath(root, info.FullName)} {info.LinkTarget ?? (info is FileInfo file ? $"{file.UnixFileMode} {File.ReadAllText(file.FullName)}" : "dir")}")
+            .Order(StringComparer.Ordinal)];
 
     [Fact]
     public async Task The_cache_keeps_one_repository_and_fetches_only_what_is_new()
