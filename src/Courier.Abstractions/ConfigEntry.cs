@@ -57,6 +57,27 @@ public abstract class ConfigEntry
     public string GetRequiredString(string name) =>
         GetString(name) is { Length: > 0 } value ? value : throw Error($"\"{name}\" is required and must be a non-empty string.");
 
+    /// <summary>
+    /// A relative path field (a subdirectory, a destination path), normalised to its parts joined by <c>/</c>, or
+    /// <see langword="null"/> when absent. An absolute path, a <c>.</c> or <c>..</c> part, a backslash or a control
+    /// character is an error: such a path could climb out of the directory it is meant to stay in.
+    /// </summary>
+    public string? GetRelativePath(string name)
+    {
+        if (GetString(name) is not { } value)
+        {
+            return null;
+        }
+
+        var segments = value.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (value.StartsWith('/') || segments.Length == 0 || segments.Any(s => s is "." or "..") || value.Any(char.IsControl) || value.Contains('\\', StringComparison.Ordinal))
+        {
+            throw Error($"\"{name}\" must be a relative path (no \"..\", not absolute), got \"{value}\".");
+        }
+
+        return string.Join('/', segments);
+    }
+
     /// <summary>A boolean field, or <paramref name="defaultValue"/> when absent.</summary>
     public bool GetBoolean(string name, bool defaultValue) => GetBoolean(Json, name, defaultValue, Location);
 

@@ -39,8 +39,8 @@ internal sealed class GitSourceFactory(GitRepositoryCache cache) : ISourceFactor
             throw definition.Error($"\"branch\" \"{branch}\" is not a valid git branch name: {problem}.");
         }
 
-        var subdirectory = RelativePath(definition, "subdirectory");
-        var destinationPath = RelativePath(definition, "destination_path");
+        var subdirectory = definition.GetRelativePath("subdirectory");
+        var destinationPath = definition.GetRelativePath("destination_path");
         if (destinationPath is not null && urls.Count > 1)
         {
             throw definition.Error($"\"destination_path\" can only be set with exactly one repository; this entry has {urls.Count}.");
@@ -61,21 +61,4 @@ internal sealed class GitSourceFactory(GitRepositoryCache cache) : ISourceFactor
         url.Name is "." or ".." || url.Name.Any(char.IsControl)
             ? throw definition.Error($"repository \"{url}\" gives no usable directory name; set \"destination_path\".")
             : url.Name;
-
-    /// <summary>A path inside the repository or the hermes directory: relative, without "." or ".." parts.</summary>
-    private static string? RelativePath(SourceDefinition definition, string field)
-    {
-        if (definition.GetString(field) is not { } value)
-        {
-            return null;
-        }
-
-        var segments = value.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (value.StartsWith('/') || segments.Length == 0 || segments.Any(s => s is "." or "..") || value.Any(char.IsControl) || value.Contains('\\', StringComparison.Ordinal))
-        {
-            throw definition.Error($"\"{field}\" must be a relative path (no \"..\", not absolute), got \"{value}\".");
-        }
-
-        return string.Join('/', segments);
-    }
 }

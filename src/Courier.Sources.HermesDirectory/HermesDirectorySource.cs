@@ -77,34 +77,13 @@ internal sealed class HermesDirectorySourceFactory(ICourierEnvironment environme
     public IReadOnlyList<ISource> Create(SourceDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        var subdirectory = definition.GetString("subdirectory");
-        var destinationPath = definition.GetString("destination_path");
-        if (subdirectory is not null)
+        var subdirectory = definition.GetRelativePath("subdirectory");
+        var destinationPath = definition.GetRelativePath("destination_path");
+        if (destinationPath is not null && subdirectory is null)
         {
-            CheckRelative(definition, "subdirectory", subdirectory);
-            subdirectory = HermesDirectorySource.Normalize(subdirectory);
-        }
-
-        if (destinationPath is not null)
-        {
-            if (subdirectory is null)
-            {
-                throw definition.Error("\"destination_path\" can only be set together with \"subdirectory\".");
-            }
-
-            CheckRelative(definition, "destination_path", destinationPath);
-            destinationPath = HermesDirectorySource.Normalize(destinationPath);
+            throw definition.Error("\"destination_path\" can only be set together with \"subdirectory\".");
         }
 
         return [new HermesDirectorySource(subdirectory, destinationPath ?? subdirectory, definition.GetStringList("destinations"), environment)];
-    }
-
-    private static void CheckRelative(SourceDefinition definition, string field, string value)
-    {
-        var segments = value.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        if (value.StartsWith('/') || segments.Length == 0 || segments.Any(s => s is "." or "..") || value.Any(char.IsControl) || value.Contains('\\', StringComparison.Ordinal))
-        {
-            throw definition.Error($"\"{field}\" must be a relative path inside the hermes directory (no \"..\", not absolute), got \"{value}\".");
-        }
     }
 }
