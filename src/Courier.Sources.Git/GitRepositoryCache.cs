@@ -42,8 +42,9 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
             return await Task.Run(
                 () =>
                 {
-                    var commit = Fetch(cachePath, url, branch, keyPath, cancellationToken);
-                    return (Export(cachePath, commit, subdirectory, url, branch, snapshotOwner, cancellationToken), commit);
+                    using var repository = OpenOrCreate(cachePath);
+                    var commit = Fetch(repository, cachePath, url, branch, keyPath, cancellationToken);
+                    return (Export(repository, commit, subdirectory, url, branch, snapshotOwner, cancellationToken), commit);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
@@ -53,21 +54,29 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
         }
     }
 
-    /// <summary>Fetches the branch into the cache; returns its commit.</summary>
-    private string Fetch(string cachePath, GitRepositoryUrl url, string branch, string? keyPath, CancellationToken cancellationToken)
+    private static Repository OpenOrCreate(string cachePath)
     {
-        var stopwatch = Stopwatch.StartNew();
         if (!Repository.IsValid(cachePath))
         {
             Directory.CreateDirectory(cachePath);
             Repository.Init(cachePath, isBare: true);
         }
 
-        using var repository = new Repository(cachePath);
+        return new Repository(cachePath);
+    }
+
+    /// <summary>Fetches the branch into the cache; returns its commit.</summary>
+    private string Fetch(Repository repository, string cachePath, GitRepositoryUrl url, string branch, string? keyPath, CancellationToken cancellationToken)
+    {
+        var stopwatch = Stopwatch.StartNew();
         var sshErrors = Path.Combine(cachePath, SshErrorsName);
         if (url.Transport == GitTransport.Ssh)
         {
-            repository.Config.Set("core.sshCommand", WriteSshWrapper(cachePath, keyPath, sshErrors, dropDefaultPort: url.Port is null));
+            var wrapper = WriteSshWrapper(cachePath, keyPath, sshErrors, dropDefaultPort: url.Port is null);
+            if (!string.Equals(repository.Config.Get<string>("core.sshCommand")?.Value, wrapper, StringComparison.Ordinal))
+            {
+                repository.Config.Set("core.sshCommand", wrapper);
+            }
         }
 
         var fetchHead = Path.Combine(repository.Info.Path, "FETCH_HEAD");
@@ -108,7 +117,7 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
     }
 
     /// <summary>Brings the source's snapshot to <paramref name="commitSha"/>: nothing to do when it holds it already.</summary>
-    private string Export(string cachePath, string commitSha, string? subdirectory, GitRepositoryUrl url, string branch, string snapshotOwner, CancellationToken cancellationToken)
+    private string Export(Repository repository, string commitSha, string? subdirectory, GitRepositoryUrl url, string branch, string snapshotOwner, CancellationToken cancellationToken)
     {
         var snapshot = new GitSnapshotWriter(Path.Combine(Root, "snapshots", DirectoryName(snapshotOwner, url.Name)));
         var exported = snapshot.ExportedCommit;
@@ -117,10 +126,9 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
             return snapshot.Directory;
         }
 
-        using var repository = new Repository(cachePath);
         var tree = TreeOf(repository, commitSha, subdirectory)
             ?? throw new InvalidOperationException(subdirectory is null
-                ? $"commit {commitSha} of {url} is missing from the cache {cachePath}."
+                ? $"commit {commitSha} of {url} is missing from the cache {repository.Info.Path}."
                 : $"subdirectory \"{subdirectory}\" does not exist in {url} branch {branch} at {commitSha[..12]}; nothing was pushed.");
         if (!GitSnapshotWriter.HasFiles(tree))
         {
@@ -153,7 +161,7 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
         var remote = repository.Network.Remotes[name];
         if (remote is null)
         {
-            return repository.Network.Remotes.Add(name, url.Original, $"+refs/heads/*:refs/remotes/{name}/*");
+            return repository.Network.Remotes.Add(name, url.Original);
         }
 
         if (!string.Equals(remote.Url, url.Original, StringComparison.Ordinal))
@@ -191,7 +199,7 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
     }
 
     /// <summary>POSIX shell single quoting: everything between the quotes is taken literally.</summary>
-    internal static string ShellQuote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    private static string ShellQuote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private static string Reason(LibGit2SharpException e, string sshErrorsPath)
     {

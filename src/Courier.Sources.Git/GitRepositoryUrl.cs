@@ -20,6 +20,9 @@ internal enum GitTransport
 /// </summary>
 internal sealed record GitRepositoryUrl
 {
+    // Characters that never belong in a host or user name and that a shell or ssh would read specially.
+    private static readonly System.Buffers.SearchValues<char> NotInHostOrUser = System.Buffers.SearchValues.Create("@/\\'\"`$;");
+
     private GitRepositoryUrl(string original, GitTransport transport, string host, int? port, string path)
     {
         Original = original;
@@ -49,7 +52,7 @@ internal sealed record GitRepositoryUrl
         get
         {
             var last = Path.TrimEnd('/').Split('/').LastOrDefault(segment => segment.Length > 0) ?? string.Empty;
-            return last.EndsWith(".git", StringComparison.OrdinalIgnoreCase) ? last[..^4] : last;
+            return WithoutGitSuffix(last);
         }
     }
 
@@ -110,13 +113,10 @@ internal sealed record GitRepositoryUrl
             trimmed = trimmed[2..];
         }
 
-        if (trimmed.EndsWith(".git", StringComparison.OrdinalIgnoreCase))
-        {
-            trimmed = trimmed[..^4];
-        }
-
-        return trimmed.TrimEnd('/');
+        return WithoutGitSuffix(trimmed).TrimEnd('/');
     }
+
+    private static string WithoutGitSuffix(string path) => path.EndsWith(".git", StringComparison.OrdinalIgnoreCase) ? path[..^4] : path;
 
     private static GitRepositoryUrl ParseUrl(string address)
     {
@@ -175,12 +175,12 @@ internal sealed record GitRepositoryUrl
     /// <summary>ssh reads a host or user starting with "-" as an option (CVE-2017-1000117): refuse them.</summary>
     private static void CheckHostAndUser(string address, string host, string user)
     {
-        if (host.Length == 0 || host.StartsWith('-') || host.Any(c => c is '@' or '/' or '\\' or '\'' or '"' or '`' or '$' or ';'))
+        if (host.Length == 0 || host.StartsWith('-') || host.AsSpan().ContainsAny(NotInHostOrUser))
         {
             throw new FormatException($"repository address \"{address}\" has an invalid host \"{host}\".");
         }
 
-        if (user.StartsWith('-') || user.Any(c => c is '@' or '/' or '\\' or '\'' or '"' or '`' or '$' or ';' or ':'))
+        if (user.StartsWith('-') || user.Contains(':', StringComparison.Ordinal) || user.AsSpan().ContainsAny(NotInHostOrUser))
         {
             throw new FormatException($"repository address \"{address}\" has an invalid user \"{user}\".");
         }
