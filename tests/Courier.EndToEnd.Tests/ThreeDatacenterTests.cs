@@ -200,16 +200,9 @@ public sealed class ThreeDatacenterTests : IAsyncLifetime
 
         _git = await GitServer.StartAsync(new SshServerOptions { ListenAddress = "198.51.100.1", Port = 2222, NetworkNamespace = _officeNet.Name, ExtraAuthorizedKeys = [gitKey.PublicKey] });
         _cleanup.Push(_git);
-        _chess = await _git.CreateRepositoryAsync("chess");
-        await _chess.WriteFileAsync("README.md", "the chess service");
-        await _chess.WriteFileAsync("config/app.conf", "chess v1");
-        await _chess.CommitAndPushAsync("chess v1");
-        _checkers = await _git.CreateRepositoryAsync("checkers-config");
-        await _checkers.WriteFileAsync("checkers.conf", "checkers v1");
-        await _checkers.CommitAndPushAsync("checkers v1", branch: "dev");
-        _go = await _git.CreateRepositoryAsync("go-config");
-        await _go.WriteFileAsync("go.conf", "go v1");
-        await _go.CommitAndPushAsync("go v1", branch: "dev");
+        _chess = await _git.CreateRepositoryAsync("chess", "master", new Dictionary<string, string> { ["README.md"] = "the chess service", ["config/app.conf"] = "chess v1" });
+        _checkers = await _git.CreateRepositoryAsync("checkers-config", "dev", new Dictionary<string, string> { ["checkers.conf"] = "checkers v1" });
+        _go = await _git.CreateRepositoryAsync("go-config", "dev", new Dictionary<string, string> { ["go.conf"] = "go v1" });
 
         _sandbox = await DatacenterAsync("sandbox", sandboxNet, "198.51.100.2", ["198.51.100.21", "198.51.100.22"], _sandboxAgents, fleetKey);
         _production = await DatacenterAsync("production", productionNet, "203.0.113.10", ["203.0.113.21", "203.0.113.22", "203.0.113.23"], _productionAgents, fleetKey);

@@ -22,17 +22,14 @@ public sealed class GitDeliveryTests : IAsyncLifetime
     {
         _setup = await HermesSetup.CreateAsync();
         _git = await GitServer.StartAsync();
-        _chess = await _git.CreateRepositoryAsync("chess");
-        await _chess.WriteFileAsync("README.md", "the chess service");
-        await _chess.WriteFileAsync("config/app.conf", "chess v1");
-        await _chess.WriteFileAsync("config/old.conf", "to be deleted");
-        await _chess.CommitAndPushAsync("chess v1", branch: "dev");
-        _checkers = await _git.CreateRepositoryAsync("checkers-config");
-        await _checkers.WriteFileAsync("checkers.conf", "checkers v1");
-        await _checkers.CommitAndPushAsync("checkers v1", branch: "dev");
-        _go = await _git.CreateRepositoryAsync("go-config");
-        await _go.WriteFileAsync("go.conf", "go v1");
-        await _go.CommitAndPushAsync("go v1", branch: "dev");
+        _chess = await _git.CreateRepositoryAsync("chess", "dev", new Dictionary<string, string>
+        {
+            ["README.md"] = "the chess service",
+            ["config/app.conf"] = "chess v1",
+            ["config/old.conf"] = "to be deleted",
+        });
+        _checkers = await _git.CreateRepositoryAsync("checkers-config", "dev", new Dictionary<string, string> { ["checkers.conf"] = "checkers v1" });
+        _go = await _git.CreateRepositoryAsync("go-config", "dev", new Dictionary<string, string> { ["go.conf"] = "go v1" });
 
         // The git server's key, readable by others as keys often arrive, at the README's place relative to the sources.
         var key = Path.Combine(_setup.ConfigDirectory, "keys", "ci@git.initech.com.key");

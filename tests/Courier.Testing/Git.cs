@@ -65,6 +65,19 @@ public sealed class GitServer : IAsyncDisposable
         return new GitRepository(this, name, bare, work);
     }
 
+    /// <summary>Makes <c>NAME.git</c> holding <paramref name="files"/> (path to content), committed and pushed to <paramref name="branch"/>.</summary>
+    public async Task<GitRepository> CreateRepositoryAsync(string name, string branch, IReadOnlyDictionary<string, string> files, CancellationToken cancellationToken = default)
+    {
+        var repository = await CreateRepositoryAsync(name, cancellationToken);
+        foreach (var (path, content) in files)
+        {
+            await repository.WriteFileAsync(path, content, cancellationToken);
+        }
+
+        await repository.CommitAndPushAsync($"{name} v1", branch, cancellationToken);
+        return repository;
+    }
+
     /// <summary>
     /// Writes an ssh_config file giving this server the name <paramref name="alias"/> (host, port, user), so that
     /// scp-like addresses such as <c>alias:/path/repo.git</c> reach it.
