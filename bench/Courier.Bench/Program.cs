@@ -1,12 +1,19 @@
 // Courier's benchmark harness: every scenario runs Courier and a baseline side by side, alternately, in this
 // process, and reports the ratio of their medians (below 1: Courier is faster). Usage:
-//   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [git] [--iterations N]
+//   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [git] [delivery] [--iterations N]
+//       [--targets 16[,64,200]] [--files 2000] [--file-bytes 10000]
 using System.Globalization;
 using Courier.Bench;
 
-var scenarios = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, CultureInfo.InvariantCulture, out _)).ToHashSet(StringComparer.OrdinalIgnoreCase);
-var iterationsIndex = Array.IndexOf(args, "--iterations");
-var iterations = iterationsIndex >= 0 && iterationsIndex + 1 < args.Length ? int.Parse(args[iterationsIndex + 1], CultureInfo.InvariantCulture) : 5;
+string? Option(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
+var optionValues = new[] { "--iterations", "--targets", "--files", "--file-bytes" }.Select(Option).OfType<string>().ToHashSet();
+var scenarios = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !optionValues.Contains(a)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+var iterations = int.Parse(Option("--iterations") ?? "5", CultureInfo.InvariantCulture);
 bool Wanted(string name) => scenarios.Count == 0 || scenarios.Contains(name);
 
 var rows = new List<string>();
@@ -24,7 +31,25 @@ if (Wanted("git"))
     rows.Add($"| git source, first update (empty cache) | {git.ColdMs:0} ms | | | 1 |");
 }
 
-Console.WriteLine(Measurement.Header);
-rows.ForEach(Console.WriteLine);
+if (rows.Count > 0)
+{
+    Console.WriteLine(Measurement.Header);
+    rows.ForEach(Console.WriteLine);
+}
+
+if (Wanted("delivery"))
+{
+    var targetCounts = (Option("--targets") ?? "16").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture));
+    var files = int.Parse(Option("--files") ?? "2000", CultureInfo.InvariantCulture);
+    var fileBytes = int.Parse(Option("--file-bytes") ?? "10000", CultureInfo.InvariantCulture);
+    Console.WriteLine();
+    Console.WriteLine(DeliveryResults.Header);
+    foreach (var targets in targetCounts)
+    {
+        var delivery = await DeliveryBenchmark.RunAsync(targets, files, fileBytes, Option("--iterations") is null ? 3 : iterations);
+        Console.WriteLine(delivery.Rows());
+    }
+}
+
 using var self = System.Diagnostics.Process.GetCurrentProcess();
 Console.WriteLine($"harness process (Courier in-process, baseline alike): peak working set {self.PeakWorkingSet64 / (1024 * 1024)} MiB, {GC.GetTotalAllocatedBytes() / (1024 * 1024)} MiB allocated");

@@ -1,0 +1,110 @@
+using System.Text;
+using Courier.Testing;
+
+namespace Courier.Bench;
+
+/// <summary>
+/// A git source delivered to N <c>ssh</c> targets (one real sshd each, own port), three ways, alternately on the same
+/// targets: Courier (the host over HTTP, <c>POST /update_from_git</c>), the baseline (the original's algorithm,
+/// bench/scripts/baseline.sh) and the floor (a hand-tuned script, bench/scripts/floor.sh). Workloads: first delivery
+/// (a repository and target directories never seen before), one file changed, nothing changed.
+/// </summary>
+internal static class DeliveryBenchmark
+{
+    public const string Name = "service-config";
+
+    public static async Task<DeliveryResults> RunAsync(int targets, int files, int fileBytes, int iterations)
+    {
+        using var temp = TempDirectory.Create("courier-bench-delivery");
+        var key = await SshKeyPair.GenerateAsync(temp.Path, "bench");
+        await using var git = await GitServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = [key.PublicKey] });
+        var servers = new List<SshServer>();
+        try
+        {
+            for (var i = 0; i < targets; i++)
+            {
+                servers.Add(await SshServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = [key.PublicKey] }));
+            }
+
+            var template = await git.CreateRepositoryAsync(Name);
+            var random = new Random(42);
+            for (var i = 0; i < files; i++)
+            {
+                await template.WriteFileAsync($"service{i % 40}/file{i}.conf", RandomText(random, fileBytes));
+            }
+
+            await template.CommitAndPushAsync("initial");
+            var bench = new DeliveryBench(temp, key, git, template, servers, files);
+            await using var courier = await CourierRunner.StartAsync(bench);
+            var floor = new FloorRunner(bench);
+            var baseline = new BaselineRunner(bench);
+            IDeliveryRunner[] runners = [courier, baseline, floor];
+            await floor.ConnectAsync();
+            try
+            {
+                // Warm-up (untimed): JIT, page cache, the floor's master connections.
+                await RunIterationAsync(bench, runners, iteration: -1, results: null);
+                courier.Memory.MarkIdle();
+                var results = new DeliveryResults(targets, files);
+                for (var iteration = 0; iteration < iterations; iteration++)
+                {
+                    await RunIterationAsync(bench, runners, iteration, results);
+                }
+
+                results.IdleRssMiB = courier.Memory.IdleMiB;
+                results.PeakRssMiB = courier.Memory.PeakMiB;
+                return results;
+            }
+            finally
+            {
+                await floor.CloseAsync();
+            }
+        }
+        finally
+        {
+            foreach (var server in servers)
+            {
+                await server.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task RunIterationAsync(DeliveryBench bench, IDeliveryRunner[] runners, int iteration, DeliveryResults? results)
+    {
+        var repository = await bench.CopyRepositoryAsync(iteration);
+        foreach (var runner in runners)
+        {
+            bench.CreateTargetDirectories(runner.Method, iteration);
+        }
+
+        // Rotate the order so no method always runs first (after another's writes) or last.
+        var order = Enumerable.Range(0, runners.Length).Select(i => runners[(i + Math.Max(iteration, 0)) % runners.Length]).ToList();
+        var expected = await bench.ReadFileAsync(repository, DeliveryBench.ChangedFile);
+        await MeasureAsync("first delivery");
+        expected = await bench.ChangeOneFileAsync(repository, iteration);
+        await MeasureAsync("one file changed");
+        await MeasureAsync("nothing changed");
+
+        async Task MeasureAsync(string workload)
+        {
+            foreach (var runner in order)
+            {
+                var elapsed = await Measurement.TimeAsync(() => runner.DeliverAsync(repository, iteration));
+                bench.Verify(runner.Method, iteration, expected);
+                results?.Add(workload, runner.Method, elapsed);
+            }
+        }
+    }
+
+    private static string RandomText(Random random, int bytes)
+    {
+        var text = new StringBuilder(bytes);
+        const string alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 =_-\n";
+        for (var i = 0; i < bytes; i++)
+        {
+            text.Append(alphabet[random.Next(alphabet.Length)]);
+        }
+
+        return text.ToString();
+    }
+}

@@ -1,0 +1,140 @@
+using System.Text.Json;
+using CliWrap;
+using CliWrap.Buffered;
+using Courier.Testing;
+
+namespace Courier.Bench;
+
+/// <summary>One way of delivering the iteration's repository to every target.</summary>
+internal interface IDeliveryRunner
+{
+    string Method { get; }
+
+    Task DeliverAsync(BenchRepository repository, int iteration);
+}
+
+/// <summary>Courier: the real host, its configuration rewritten per iteration, triggered with <c>POST /update_from_git</c>.</summary>
+internal sealed class CourierRunner : IDeliveryRunner, IAsyncDisposable
+{
+    private readonly DeliveryBench _bench;
+    private readonly CourierHostProcess _host;
+
+    private CourierRunner(DeliveryBench bench, CourierHostProcess host, MemorySampler memory)
+    {
+        _bench = bench;
+        _host = host;
+        Memory = memory;
+    }
+
+    public string Method => "courier";
+
+    public MemorySampler Memory { get; }
+
+    public static async Task<CourierRunner> StartAsync(DeliveryBench bench)
+    {
+        var config = bench.Temp.Combine("courier", "config");
+        Directory.CreateDirectory(Path.Combine(config, "keys"));
+        Directory.CreateDirectory(Path.Combine(config, "sources"));
+        var key = Path.Combine(config, "keys", "bench.key");
+        File.Copy(bench.Key.PrivateKeyPath, key);
+        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var host = await CourierHostProcess.StartAsync(new CourierHostProcessOptions
+        {
+            ConfigPath = config,
+            HermesDirectory = bench.Temp.Combine("courier", "hermes"),
+            StateDirectory = bench.Temp.Combine("courier", "state"),
+            Settings = new Dictionary<string, string>
+            {
+                ["Courier:Ssh:StrictHostKeyChecking"] = "no",
+                ["Logging:LogLevel:Default"] = "Warning",
+            },
+        });
+        return new CourierRunner(bench, host, MemorySampler.ForListener(host.Address));
+    }
+
+    public async Task DeliverAsync(BenchRepository repository, int iteration)
+    {
+        WriteConfiguration(repository, iteration);
+        using var sampling = Memory.Sample();
+        var (status, body) = await _host.PostAsync("/update_from_git", JsonSerializer.Serialize(new { url = repository.Url, branch = "master" }));
+        if (body != "ok")
+        {
+            throw new InvalidOperationException($"Courier answered {(int)status} {body}:\n{Tail(_host.Logs)}");
+        }
+    }
+
+    public ValueTask DisposeAsync() => _host.DisposeAsync();
+
+    private void WriteConfiguration(BenchRepository repository, int iteration)
+    {
+        var config = _bench.Temp.Combine("courier", "config");
+        var source = new[]
+        {
+            new Dictionary<string, object>
+            {
+                ["type"] = "git",
+                ["repositories"] = new[] { repository.Url },
+                ["ssh_key"] = "../keys/bench.key",
+                ["destination_path"] = DeliveryBenchmark.Name,
+                ["destinations"] = new[] { "targets" },
+            },
+        };
+        var targets = _bench.Servers.Select((server, i) => new Dictionary<string, object>
+        {
+            ["type"] = "ssh",
+            ["address"] = server.Endpoint,
+            ["path"] = _bench.TargetPath(Method, i, iteration),
+            ["ssh"] = new Dictionary<string, object> { ["user"] = server.User, ["key"] = "keys/bench.key", ["sudo"] = false },
+        });
+        File.WriteAllText(Path.Combine(config, "sources", "bench.json"), JsonSerializer.Serialize(source));
+        File.WriteAllText(Path.Combine(config, "destinations.json"), JsonSerializer.Serialize(new Dictionary<string, object> { ["targets"] = targets }));
+    }
+
+    private static string Tail(string logs) => logs.Length > 4000 ? logs[^4000..] : logs;
+}
+
+/// <summary>The original Courier's algorithm: a fresh clone, then <c>rsync -c</c> to each target in turn.</summary>
+internal sealed class BaselineRunner(DeliveryBench bench) : IDeliveryRunner
+{
+    public string Method => "baseline";
+
+    public Task DeliverAsync(BenchRepository repository, int iteration) =>
+        Scripts.RunAsync("baseline.sh", [bench.Temp.Combine("baseline"), repository.Url, "master", bench.Key.PrivateKeyPath, DeliveryBenchmark.Name, .. bench.ScriptTargets(Method, iteration)]);
+}
+
+/// <summary>The hand-tuned script: incremental checkout, <c>rsync -rtz</c> to all targets at once over master connections.</summary>
+internal sealed class FloorRunner(DeliveryBench bench) : IDeliveryRunner
+{
+    public string Method => "floor";
+
+    // Unix socket paths are limited to 108 bytes: ssh's %C alone is 40, plus its temporary suffix.
+    private string Control { get; } = Path.Combine("/tmp", $"cb{Environment.ProcessId}");
+
+    private IEnumerable<string> AllHosts => [.. bench.ScriptTargets(Method, 0), $"{bench.GitSsh.User}@{bench.GitSsh.Host}:{bench.GitSsh.Port}:-"];
+
+    public Task ConnectAsync() => Scripts.RunAsync("floor.sh", ["connect", Control, bench.Key.PrivateKeyPath, .. AllHosts]);
+
+    public async Task CloseAsync()
+    {
+        await Scripts.RunAsync("floor.sh", ["close", Control, bench.Key.PrivateKeyPath, .. AllHosts]);
+        Directory.Delete(Control, recursive: true);
+    }
+
+    public Task DeliverAsync(BenchRepository repository, int iteration) =>
+        Scripts.RunAsync("floor.sh", ["deliver", Control, bench.Temp.Combine("floor", $"{iteration + 1}"), repository.Url, "master", bench.Key.PrivateKeyPath, DeliveryBenchmark.Name, .. bench.ScriptTargets(Method, iteration)]);
+}
+
+internal static class Scripts
+{
+    private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "scripts");
+
+    public static async Task RunAsync(string script, IReadOnlyList<string> arguments)
+    {
+        var result = await Cli.Wrap("bash").WithArguments([Path.Combine(Folder, script), .. arguments])
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{script} failed ({result.ExitCode}): {result.StandardError}");
+        }
+    }
+}
