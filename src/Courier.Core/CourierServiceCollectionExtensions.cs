@@ -38,6 +38,7 @@ public static class CourierServiceCollectionExtensions
             provider.GetServices<ISourceFactory>(),
             provider.GetServices<IDestinationFactory>()));
         services.TryAddSingleton<HermesConfigurationLoader>();
+        services.TryAddSingleton<SourceUpdateCoordinator>();
         services.TryAddSingleton<CourierUpdater>();
         return new CourierBuilder(services);
     }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Courier.Core.Configuration;
 using Microsoft.Extensions.Logging;
@@ -13,12 +12,11 @@ namespace Courier.Core.Updates;
 public sealed partial class CourierUpdater(
     HermesConfigurationLoader configuration,
     IFileTransfer transfer,
+    SourceUpdateCoordinator coordinator,
     IOptions<CourierOptions> options,
     TimeProvider time,
     ILogger<CourierUpdater> logger)
 {
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _sourceLocks = new(StringComparer.Ordinal);
-
     /// <summary>Delivers the sources <paramref name="trigger"/> concerns to their destinations.</summary>
     public Task<UpdateReport> UpdateAsync(UpdateTrigger trigger, CancellationToken cancellationToken)
     {
@@ -36,6 +34,7 @@ public sealed partial class CourierUpdater(
         var destinations = new Lazy<LoadedDestinations>(configuration.LoadDestinations, LazyThreadSafetyMode.ExecutionAndPublication);
         return RunAsync(
             string.Join(" or ", triggers.Select(Describe)),
+            SourceUpdateCoordinator.ConfiguredDestinations,
             triggers,
             (source, snapshot, ct) => DeliverToDestinationsAsync(source, snapshot, destinations.Value, ct),
             cancellationToken);
@@ -48,6 +47,7 @@ public sealed partial class CourierUpdater(
         var login = configuration.DefaultSshLogin();
         return RunAsync(
             $"update_hermes {target}",
+            $"update_hermes {target}",
             [UpdateTrigger.All],
             async (source, snapshot, ct) =>
             {
@@ -59,6 +59,7 @@ public sealed partial class CourierUpdater(
 
     private async Task<UpdateReport> RunAsync(
         string triggerName,
+        string deliveryKey,
         IReadOnlyList<UpdateTrigger> triggers,
         Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
         CancellationToken cancellationToken)
@@ -74,7 +75,7 @@ public sealed partial class CourierUpdater(
         await Parallel.ForEachAsync(
             Enumerable.Range(0, matching.Count),
             parallel,
-            async (index, ct) => reports[index] = await UpdateSourceAsync(matching[index], deliver, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (index, ct) => reports[index] = await UpdateSourceAsync(matching[index], deliveryKey, deliver, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports);
         foreach (var error in report.Sources.SelectMany(Errors))
@@ -86,34 +87,33 @@ public sealed partial class CourierUpdater(
         return report;
     }
 
-    private async Task<SourceReport> UpdateSourceAsync(
+    /// <summary>One update of a source at a time: a trigger arriving meanwhile joins the source's pending update.</summary>
+    private Task<SourceReport> UpdateSourceAsync(
+        ISource source,
+        string deliveryKey,
+        Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
+        CancellationToken cancellationToken) =>
+        coordinator.UpdateAsync(source, deliveryKey, ct => PullAndDeliverAsync(source, deliver, ct), cancellationToken);
+
+    private async Task<SourceReport> PullAndDeliverAsync(
         ISource source,
         Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
         CancellationToken cancellationToken)
     {
-        var sourceLock = _sourceLocks.GetOrAdd(source.Id, _ => new SemaphoreSlim(1, 1));
-        await sourceLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Snapshot snapshot;
         try
         {
-            Snapshot snapshot;
-            try
-            {
-                snapshot = await source.PullAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                LogPullFailed(source.Id, e.Message);
-                return new SourceReport(source.Id, source.Type, null, $"pull failed, nothing was delivered: {e.Message}", []);
-            }
-
-            LogPulled(source.Id, snapshot.Revision);
-            var destinations = await deliver(source, snapshot, cancellationToken).ConfigureAwait(false);
-            return new SourceReport(source.Id, source.Type, snapshot.Revision, null, destinations);
+            snapshot = await source.PullAsync(cancellationToken).ConfigureAwait(false);
         }
-        finally
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            sourceLock.Release();
+            LogPullFailed(source.Id, e.Message);
+            return new SourceReport(source.Id, source.Type, null, $"pull failed, nothing was delivered: {e.Message}", []);
         }
+
+        LogPulled(source.Id, snapshot.Revision);
+        var destinations = await deliver(source, snapshot, cancellationToken).ConfigureAwait(false);
+        return new SourceReport(source.Id, source.Type, snapshot.Revision, null, destinations);
     }
 
     private static async Task<IReadOnlyList<DestinationReport>> DeliverToDestinationsAsync(ISource source, Snapshot snapshot, LoadedDestinations loaded, CancellationToken cancellationToken)

@@ -88,7 +88,8 @@ public sealed class CourierUpdaterTests : IDisposable
 
         Assert.Equal(1, probe.MaxConcurrentPerSource);
         Assert.Equal(2, probe.MaxConcurrentOverall);
-        Assert.Equal(8, probe.Pulls);
+        // Each update pulls each source once, except that updates arriving while one runs fold into one pending run.
+        Assert.InRange(probe.Pulls, 4, 8);
     }
 
     private sealed class ConcurrencyProbe

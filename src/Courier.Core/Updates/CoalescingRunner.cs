@@ -1,0 +1,203 @@
+namespace Courier.Core.Updates;
+
+/// <summary>
+/// Runs work one run at a time per key and folds requests that arrive while a run of the key is in progress into
+/// one pending run: every caller of a pending run gets its result, and the pending run does the work of the newest
+/// caller when it starts (so it sees the newest state). A run that has started is never joined, so a caller's result
+/// always comes from work that started after the call. Requests of one key with different merge keys (e.g. the
+/// configured destinations and one hermes address) are not folded together; they run one after another.
+/// </summary>
+/// <typeparam name="TResult">What a run produces.</typeparam>
+public sealed class CoalescingRunner<TResult>
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim? _slots;
+    private int _runs;
+
+    /// <summary>Creates a runner; with <paramref name="slots"/>, a run waits for a slot before it starts (pending runs hold none).</summary>
+    public CoalescingRunner(SemaphoreSlim? slots = null) => _slots = slots;
+
+    /// <summary>Raised (outside any lock) when a request was folded into a pending run.</summary>
+    public event Action<string>? Coalesced;
+
+    /// <summary>Runs started or pending, over all keys.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _runs;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for <paramref name="key"/>, or joins the pending run of the key and merge key.
+    /// The run is cancelled when every caller waiting for it has cancelled.
+    /// </summary>
+    public Task<TResult> RunAsync(string key, string mergeKey, Func<CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
+        TryRun(key, mergeKey, work, int.MaxValue, cancellationToken) ?? throw new InvalidOperationException("unreachable: no run limit");
+
+    /// <summary>
+    /// As <see cref="RunAsync"/>, but refuses (returns <see langword="null"/>) when the request would add a run while
+    /// <paramref name="maxRuns"/> runs are started or pending. Joining a pending run is always accepted.
+    /// </summary>
+    public Task<TResult>? TryRun(string key, string mergeKey, Func<CancellationToken, Task<TResult>> work, int maxRuns, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(mergeKey);
+        ArgumentNullException.ThrowIfNull(work);
+        cancellationToken.ThrowIfCancellationRequested();
+        Run run;
+        bool joined;
+        var startLane = false;
+        Lane lane;
+        lock (_lock)
+        {
+            if (!_lanes.TryGetValue(key, out lane!))
+            {
+                lane = new Lane(key);
+            }
+
+            var pending = lane.Waiting.FirstOrDefault(r => r.MergeKey == mergeKey && r.Waiters > 0);
+            joined = pending is not null;
+            if (pending is null && _runs >= maxRuns)
+            {
+                return null;
+            }
+
+            _lanes[key] = lane;
+            run = pending ?? new Run(mergeKey);
+            run.Work = work;
+            run.Waiters++;
+            if (!joined)
+            {
+                lane.Waiting.Add(run);
+                _runs++;
+                startLane = !lane.Active;
+                lane.Active = true;
+            }
+        }
+
+        if (joined)
+        {
+            Coalesced?.Invoke(key);
+        }
+
+        if (startLane)
+        {
+            _ = Task.Run(() => DrainAsync(lane));
+        }
+
+        return WaitAsync(lane, run, cancellationToken);
+    }
+
+    private async Task<TResult> WaitAsync(Lane lane, Run run, CancellationToken cancellationToken)
+    {
+        using var registration = cancellationToken.Register(() => Leave(lane, run));
+        return await run.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A caller stopped waiting: the last one to go cancels the run (or drops it when it has not started).</summary>
+    private void Leave(Lane lane, Run run)
+    {
+        lock (_lock)
+        {
+            if (--run.Waiters > 0 || run.Finished)
+            {
+                return;
+            }
+
+            if (!run.Started)
+            {
+                lane.Waiting.Remove(run);
+                run.Finished = true;
+                _runs--;
+                run.Completion.TrySetCanceled();
+                return;
+            }
+        }
+
+        run.Cancel.Cancel();
+    }
+
+    /// <summary>Runs the lane's pending runs one after another until none is left.</summary>
+    private async Task DrainAsync(Lane lane)
+    {
+        while (true)
+        {
+            if (_slots is not null)
+            {
+                await _slots.WaitAsync().ConfigureAwait(false);
+            }
+
+            Run run;
+            lock (_lock)
+            {
+                if (lane.Waiting.Count == 0)
+                {
+                    lane.Active = false;
+                    _lanes.Remove(lane.Key);
+                    _slots?.Release();
+                    return;
+                }
+
+                run = lane.Waiting[0];
+                lane.Waiting.RemoveAt(0);
+                run.Started = true;
+            }
+
+            try
+            {
+                var result = await run.Work(run.Cancel.Token).ConfigureAwait(false);
+                run.Completion.TrySetResult(result);
+            }
+            catch (OperationCanceledException) when (run.Cancel.IsCancellationRequested)
+            {
+                run.Completion.TrySetCanceled(run.Cancel.Token);
+            }
+            catch (Exception e)
+            {
+                run.Completion.TrySetException(e);
+            }
+            finally
+            {
+                _slots?.Release();
+                lock (_lock)
+                {
+                    run.Finished = true;
+                    _runs--;
+                }
+            }
+        }
+    }
+
+    private sealed class Lane(string key)
+    {
+        public string Key { get; } = key;
+
+        public List<Run> Waiting { get; } = [];
+
+        public bool Active { get; set; }
+    }
+
+    private sealed class Run(string mergeKey)
+    {
+        public string MergeKey { get; } = mergeKey;
+
+        public Func<CancellationToken, Task<TResult>> Work { get; set; } = null!;
+
+        public int Waiters { get; set; }
+
+        public bool Started { get; set; }
+
+        public bool Finished { get; set; }
+
+        // Never disposed: a late caller may still cancel it, and without a timer it holds no unmanaged resource.
+        public CancellationTokenSource Cancel { get; } = new();
+
+        public TaskCompletionSource<TResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

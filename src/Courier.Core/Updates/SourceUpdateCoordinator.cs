@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Options;
+
+namespace Courier.Core.Updates;
+
+/// <summary>
+/// Runs one update of a source at a time, over every caller (API calls, hooks, start-up, polling): a trigger that
+/// arrives while the source is being updated joins the one pending run of that source, which pulls afresh when it
+/// starts. At most <see cref="CourierOptions.MaxParallelSources"/> source runs execute at once over all updates;
+/// pending runs hold no slot, so a hung source holds one slot and no more.
+/// </summary>
+public sealed class SourceUpdateCoordinator : IDisposable
+{
+    /// <summary>The meter name every Courier instrument uses.</summary>
+    public const string MeterName = "Courier";
+
+    /// <summary>The delivery key of updates to the configured destinations (the only ones that count as delivered).</summary>
+    public const string ConfiguredDestinations = "destinations";
+
+    private readonly Meter _meter = new(MeterName);
+    private readonly SemaphoreSlim _slots;
+    private readonly CoalescingRunner<SourceReport> _runner;
+    private readonly ConcurrentDictionary<string, string> _delivered = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the coordinator with the host's parallel bound.</summary>
+    public SourceUpdateCoordinator(IOptions<CourierOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _slots = new SemaphoreSlim(options.Value.MaxParallelSources, options.Value.MaxParallelSources);
+        _runner = new CoalescingRunner<SourceReport>(_slots);
+        var coalesced = _meter.CreateCounter<long>("courier.triggers.coalesced", unit: "{trigger}", description: "Triggers folded into a pending update of their source.");
+        _runner.Coalesced += _ => coalesced.Add(1);
+    }
+
+    /// <summary>
+    /// Updates <paramref name="source"/> with <paramref name="update"/>, or joins the pending update of the source
+    /// with the same <paramref name="deliveryKey"/> (what is delivered where: the configured destinations, or one
+    /// hermes address). The report always comes from a pull that started after this call.
+    /// </summary>
+    public Task<SourceReport> UpdateAsync(ISource source, string deliveryKey, Func<CancellationToken, Task<SourceReport>> update, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(update);
+        var id = source.Id;
+        return _runner.RunAsync(
+            id,
+            deliveryKey,
+            async ct =>
+            {
+                var report = await update(ct).ConfigureAwait(false);
+                if (deliveryKey == ConfiguredDestinations && report.Succeeded && report.Revision is { } revision)
+                {
+                    _delivered[id] = revision;
+                }
+
+                return report;
+            },
+            cancellationToken);
+    }
+
+    /// <summary>The revision of the source's last update that succeeded everywhere, in this process; null when none did.</summary>
+    public string? LastDeliveredRevision(string sourceId) => _delivered.TryGetValue(sourceId, out var revision) ? revision : null;
+
+    /// <inheritdoc/>
+    // The slots are not disposed: a run still ending would release into a disposed semaphore.
+    public void Dispose() => _meter.Dispose();
+}
