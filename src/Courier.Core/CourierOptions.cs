@@ -43,8 +43,28 @@ public sealed class CourierOptions
     /// <summary>How many sources one update pulls and delivers at once.</summary>
     public int MaxParallelSources { get; set; } = 4;
 
+    /// <summary>
+    /// How many queued updates (web hooks, start-up, polling) may be running or waiting at once. Updates with the
+    /// same triggers fold into one waiting update, so this is the number of different things waiting; when it is
+    /// reached, a hook is answered 503 with Retry-After and its sender tries again.
+    /// </summary>
+    public int QueueCapacity { get; set; } = 256;
+
+    /// <summary>How long running deliveries may go on after SIGTERM before they are cancelled and their processes killed.</summary>
+    public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Defaults of git sources (section <c>Courier:Git</c>).</summary>
+    public CourierGitOptions Git { get; set; } = new();
+
     /// <summary>SSH settings.</summary>
     public CourierSshOptions Ssh { get; set; } = new();
+}
+
+/// <summary>Defaults of git sources (section <c>Courier:Git</c>).</summary>
+public sealed class CourierGitOptions
+{
+    /// <summary>How often a git source without its own <c>poll_interval</c> checks its branch; null (the default): never.</summary>
+    public TimeSpan? PollInterval { get; set; }
 }
 
 /// <summary>SSH settings of the host (section <c>Courier:Ssh</c>).</summary>

@@ -47,6 +47,21 @@ internal sealed class CourierOptionsValidator : IValidateOptions<CourierOptions>
             failures.Add($"Courier:MaxParallelSources must be from 1 to 64, got {options.MaxParallelSources}.");
         }
 
+        if (options.QueueCapacity is < 1 or > 100_000)
+        {
+            failures.Add($"Courier:QueueCapacity must be from 1 to 100000, got {options.QueueCapacity}.");
+        }
+
+        if (options.ShutdownGracePeriod < TimeSpan.Zero || options.ShutdownGracePeriod > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Courier:ShutdownGracePeriod must be from 00:00:00 to 01:00:00, got {options.ShutdownGracePeriod}.");
+        }
+
+        if (options.Git.PollInterval is { } poll && (poll < PollIntervals.Minimum || poll > PollIntervals.Maximum))
+        {
+            failures.Add($"Courier:Git:PollInterval must be from {PollIntervals.Minimum} to {PollIntervals.Maximum}, got {poll}.");
+        }
+
         var ssh = options.Ssh;
         if (string.IsNullOrWhiteSpace(ssh.User) || ssh.User.StartsWith('-'))
         {

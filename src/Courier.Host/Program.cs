@@ -18,8 +18,7 @@ try
         ? configured
         : PluginFolderLoader.DefaultDirectories;
     var plugins = PluginFolderLoader.LoadInto(courier, pluginDirectories);
-    builder.Services.AddSingleton<UpdateQueue>();
-    builder.Services.AddHostedService(provider => provider.GetRequiredService<UpdateQueue>());
+    builder.Services.AddCourierBackground();
 
     var app = builder.Build();
     var catalog = app.Services.GetRequiredService<PluginCatalog>();

@@ -9,13 +9,21 @@ internal sealed class GitSource(
     string? subdirectory,
     string destinationPath,
     IReadOnlyList<string> destinations,
-    GitRepositoryCache cache) : ISource
+    GitRepositoryCache cache) : IPolledSource
 {
     public string Id { get; } = $"git:{url}#{branch}" + (subdirectory is null ? string.Empty : $":{subdirectory}") + $"->{destinationPath}";
 
     public string Type => GitSourceFactory.TypeName;
 
     public IReadOnlyList<string> Destinations { get; } = destinations;
+
+    /// <summary>The entry's <c>poll_interval</c>; null: the host's <c>Courier:Git:PollInterval</c>.</summary>
+    public TimeSpan? PollInterval { get; init; }
+
+    public UpdateTrigger PollTrigger => UpdateTrigger.GitPush(url.Original, branch);
+
+    public async Task<string?> GetRemoteRevisionAsync(CancellationToken cancellationToken) =>
+        await cache.FetchHeadAsync(url, branch, keyPath, cancellationToken).ConfigureAwait(false);
 
     public bool Matches(UpdateTrigger trigger) => trigger switch
     {

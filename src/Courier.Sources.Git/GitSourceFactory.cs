@@ -3,7 +3,7 @@ namespace Courier.Sources.Git;
 /// <summary>
 /// Makes <c>"git"</c> sources, one per repository: <c>{"type": "git", "repositories": ["ci@git.initech.com:chess/chess.git"],
 /// "branch": "dev", "subdirectory": "config", "destination_path": "chess-config", "ssh_key": "../keys/ci.key",
-/// "destinations": ["courier@sandbox"]}</c>.
+/// "poll_interval": "00:05:00", "destinations": ["courier@sandbox"]}</c>.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class GitSourceFactory(GitRepositoryCache cache) : ISourceFactory
@@ -48,13 +48,14 @@ internal sealed class GitSourceFactory(GitRepositoryCache cache) : ISourceFactor
 
         var key = definition.GetString("ssh_key") is { Length: > 0 } keyPath ? definition.ResolvePath(keyPath) : null;
         var destinations = definition.GetStringList("destinations");
+        var pollInterval = PollIntervals.Read(definition);
         var duplicate = urls.GroupBy(url => url.Original, StringComparer.Ordinal).FirstOrDefault(group => group.Count() > 1);
         if (duplicate is not null)
         {
             throw definition.Error($"repository \"{duplicate.Key}\" is listed twice.");
         }
 
-        return [.. urls.Select(url => new GitSource(url, branch, key, subdirectory, destinationPath ?? CheckedName(definition, url), destinations, cache))];
+        return [.. urls.Select(url => new GitSource(url, branch, key, subdirectory, destinationPath ?? CheckedName(definition, url), destinations, cache) { PollInterval = pollInterval })];
     }
 
     private static string CheckedName(SourceDefinition definition, GitRepositoryUrl url) =>

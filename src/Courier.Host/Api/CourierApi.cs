@@ -104,6 +104,7 @@ internal static partial class CourierApi
             default:
                 if (!queue.TryEnqueue($"GitLab push of {push.Branch} to {push.RepositoryUrls[0]}", push.Triggers))
                 {
+                    context.Response.Headers.RetryAfter = "5";
                     return Results.Text("Too many deliveries are waiting; try again later.", statusCode: StatusCodes.Status503ServiceUnavailable);
                 }
 

@@ -1,4 +1,5 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using Courier.Core;
 using Courier.Core.Updates;
 using Microsoft.Extensions.Options;
@@ -6,48 +7,128 @@ using Microsoft.Extensions.Options;
 namespace Courier.Host.Background;
 
 /// <summary>
-/// Updates that run after their request has been answered: the update of all sources at start-up and GitLab
-/// web hook deliveries (GitLab gives a hook 10 seconds and disables hooks that keep failing).
+/// Updates that run after their request has been answered: the update of all sources at start-up, web hook
+/// deliveries (GitLab gives a hook 10 seconds) and polling. Updates for different triggers run side by side (the
+/// engine bounds the sources running at once and runs one update of a source at a time); updates with the same
+/// triggers fold into one waiting update. An accepted update is never dropped while the process lives; when
+/// <see cref="CourierOptions.QueueCapacity"/> updates are running or waiting, new ones are refused (503).
+/// On shutdown, running updates get <see cref="CourierOptions.ShutdownGracePeriod"/>, then are cancelled (the
+/// transfer kills its processes); updates still waiting are not started.
 /// </summary>
-internal sealed partial class UpdateQueue(
-    CourierUpdater updater,
-    IOptions<CourierOptions> options,
-    IHostApplicationLifetime lifetime,
-    ILogger<UpdateQueue> logger) : BackgroundService
+internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
 {
-    private const int Capacity = 256;
+    private readonly CourierUpdater _updater;
+    private readonly IOptions<CourierOptions> _options;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ILogger<UpdateQueue> _logger;
+    private readonly CoalescingRunner<UpdateReport?> _runner = new();
+    private readonly CancellationTokenSource _abort = new();
+    private readonly ConcurrentDictionary<Task, string> _accepted = new();
+    private readonly Meter _meter = new(SourceUpdateCoordinator.MeterName);
+    private volatile bool _stopping;
 
-    private readonly Channel<QueuedUpdate> _queue = Channel.CreateBounded<QueuedUpdate>(new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropWrite });
+    public UpdateQueue(CourierUpdater updater, IOptions<CourierOptions> options, IHostApplicationLifetime lifetime, ILogger<UpdateQueue> logger)
+    {
+        _updater = updater;
+        _options = options;
+        _lifetime = lifetime;
+        _logger = logger;
+        _meter.CreateObservableGauge("courier.queue.length", () => _runner.Count, unit: "{update}", description: "Queued updates running or waiting.");
+    }
 
-    /// <summary>Queues an update; false when the queue is full.</summary>
-    public bool TryEnqueue(string reason, IReadOnlyList<UpdateTrigger> triggers) => _queue.Writer.TryWrite(new QueuedUpdate(reason, triggers));
+    /// <summary>Queued updates running or waiting.</summary>
+    public int Length => _runner.Count;
+
+    /// <summary>Queues an update; false when the queue is full or the host is stopping (answer 503).</summary>
+    public bool TryEnqueue(string reason, IReadOnlyList<UpdateTrigger> triggers)
+    {
+        ArgumentNullException.ThrowIfNull(triggers);
+        if (_stopping)
+        {
+            return false;
+        }
+
+        var key = string.Join('\n', triggers.Select(trigger => trigger.ToString()));
+        var accepted = _runner.TryRun(key, "queued", ct => RunAsync(reason, triggers, ct), _options.Value.QueueCapacity, _abort.Token);
+        if (accepted is null)
+        {
+            LogRefused(reason, _options.Value.QueueCapacity);
+            return false;
+        }
+
+        _accepted[accepted] = reason;
+        _ = accepted.ContinueWith(Finished, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return true;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.UpdateAllOnStart)
+        if (_options.Value.UpdateAllOnStart)
         {
             await WaitForStartAsync(stoppingToken).ConfigureAwait(false);
             TryEnqueue("start-up", [UpdateTrigger.All]);
         }
+    }
 
-        await foreach (var update in _queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+    /// <summary>Stops taking updates, gives the running ones the grace period, then cancels them and waits for their end.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = true;
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        var running = Task.WhenAll(_accepted.Keys);
+        if (running.IsCompleted)
         {
-            try
-            {
-                var report = await updater.UpdateAsync(update.Triggers, stoppingToken).ConfigureAwait(false);
-                LogFinished(update.Reason, report.Succeeded);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogFailed(e, update.Reason);
-            }
+            return;
+        }
+
+        var grace = _options.Value.ShutdownGracePeriod;
+        LogDraining(_runner.Count, grace.TotalSeconds);
+        await Task.WhenAny(running, Task.Delay(grace, cancellationToken)).ConfigureAwait(false);
+        if (!running.IsCompleted)
+        {
+            LogCancelling(grace.TotalSeconds);
+            await _abort.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAny(running, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _meter.Dispose();
+        _abort.Dispose();
+        base.Dispose();
+    }
+
+    private async Task<UpdateReport?> RunAsync(string reason, IReadOnlyList<UpdateTrigger> triggers, CancellationToken cancellationToken)
+    {
+        if (_stopping)
+        {
+            LogNotStarted(reason);
+            return null;
+        }
+
+        var report = await _updater.UpdateAsync(triggers, cancellationToken).ConfigureAwait(false);
+        LogFinished(reason, report.Succeeded);
+        return report;
+    }
+
+    private void Finished(Task<UpdateReport?> update)
+    {
+        _accepted.TryRemove(update, out var reason);
+        if (update.IsFaulted)
+        {
+            LogFailed(update.Exception.GetBaseException(), reason ?? "?");
+        }
+        else if (update.IsCanceled)
+        {
+            LogCancelled(reason ?? "?");
         }
     }
 
     private Task WaitForStartAsync(CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        _lifetime.ApplicationStarted.Register(() => started.TrySetResult());
         return started.Task.WaitAsync(stoppingToken);
     }
 
@@ -57,5 +138,18 @@ internal sealed partial class UpdateQueue(
     [LoggerMessage(Level = LogLevel.Error, Message = "Background update ({Reason}) failed")]
     private partial void LogFailed(Exception exception, string reason);
 
-    private sealed record QueuedUpdate(string Reason, IReadOnlyList<UpdateTrigger> Triggers);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Background update ({Reason}) was cancelled")]
+    private partial void LogCancelled(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Background update ({Reason}) refused: {Capacity} updates are running or waiting (Courier:QueueCapacity)")]
+    private partial void LogRefused(string reason, int capacity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Background update ({Reason}) not started: the host is stopping")]
+    private partial void LogNotStarted(string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: {Count} background updates running or waiting; running ones get {GraceSeconds} s (Courier:ShutdownGracePeriod)")]
+    private partial void LogDraining(int count, double graceSeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping: the grace period of {GraceSeconds} s is over; cancelling the running updates")]
+    private partial void LogCancelling(double graceSeconds);
 }

@@ -1,0 +1,23 @@
+using Courier.Core;
+using Courier.Core.Updates;
+using Microsoft.Extensions.Options;
+
+namespace Courier.Host.Background;
+
+/// <summary>Registers the host's background work: the update queue, polling and the shutdown grace period.</summary>
+internal static class BackgroundServiceCollectionExtensions
+{
+    /// <summary>Time to cancel and reap the running updates after the grace period, before the host gives up on them.</summary>
+    private static readonly TimeSpan CancellationAllowance = TimeSpan.FromSeconds(15);
+
+    public static IServiceCollection AddCourierBackground(this IServiceCollection services)
+    {
+        services.AddSingleton<UpdateQueue>();
+        services.AddSingleton<IUpdateQueue>(provider => provider.GetRequiredService<UpdateQueue>());
+        services.AddHostedService(provider => provider.GetRequiredService<UpdateQueue>());
+        services.AddHostedService<PollingService>();
+        services.AddOptions<HostOptions>().Configure<IOptions<CourierOptions>>((host, courier) =>
+            host.ShutdownTimeout = courier.Value.ShutdownGracePeriod + CancellationAllowance);
+        return services;
+    }
+}
