@@ -30,10 +30,10 @@ internal sealed class HermesSetup : IAsyncDisposable
     /// <summary>The client key, copied into the configuration as keys/courier.key (readable by others, as keys often arrive).</summary>
     public string KeyPath => Root.Combine("config", "keys", "courier.key");
 
-    public static async Task<HermesSetup> CreateAsync()
+    public static async Task<HermesSetup> CreateAsync(SshServerOptions? targetOptions = null)
     {
         var root = TempDirectory.Create("courier-host");
-        var target = await SshServer.StartAsync();
+        var target = await SshServer.StartAsync(targetOptions);
         var setup = new HermesSetup(root, target);
         Directory.CreateDirectory(setup.HermesDirectory);
         Directory.CreateDirectory(setup.TargetDirectory);

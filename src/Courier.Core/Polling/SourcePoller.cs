@@ -103,6 +103,13 @@ public sealed partial class SourcePoller(
     private async Task PollAsync(IPolledSource source, CancellationToken cancellationToken)
     {
         await Task.Yield();
+        if (coordinator.IsUpdating(source.Id))
+        {
+            // The update running or pending pulls afresh anyway; the next poll looks again.
+            LogBusy(source.Id);
+            return;
+        }
+
         try
         {
             var remote = await source.GetRemoteRevisionAsync(cancellationToken).ConfigureAwait(false);
@@ -133,6 +140,9 @@ public sealed partial class SourcePoller(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Poll of {Source}: {Revision} is delivered already, nothing to do")]
     private partial void LogUnchanged(string source, string revision);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Poll of {Source} skipped: an update of it is running or pending")]
+    private partial void LogBusy(string source);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Poll of {Source}: delivered {Delivered}, remote {Remote}; update queued")]
     private partial void LogQueued(string source, string delivered, string remote);

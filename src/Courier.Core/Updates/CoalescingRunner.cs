@@ -13,6 +13,7 @@ public sealed class CoalescingRunner<TResult>
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim? _slots;
+    private readonly HashSet<Task> _drains = [];
     private int _runs;
 
     /// <summary>Creates a runner; with <paramref name="slots"/>, a run waits for a slot before it starts (pending runs hold none).</summary>
@@ -30,6 +31,27 @@ public sealed class CoalescingRunner<TResult>
             {
                 return _runs;
             }
+        }
+    }
+
+    /// <summary>Whether a run of <paramref name="key"/> is started or pending.</summary>
+    public bool IsActive(string key)
+    {
+        lock (_lock)
+        {
+            return _lanes.ContainsKey(key);
+        }
+    }
+
+    /// <summary>
+    /// Completes when every run started or pending now has ended (a caller that stops waiting does not wait for the
+    /// run's end, e.g. for its processes to be killed; shutdown does).
+    /// </summary>
+    public Task WhenRunsEndAsync()
+    {
+        lock (_lock)
+        {
+            return Task.WhenAll([.. _drains]);
         }
     }
 
@@ -88,7 +110,23 @@ public sealed class CoalescingRunner<TResult>
 
         if (startLane)
         {
-            _ = Task.Run(() => DrainAsync(lane));
+            var drain = Task.Run(() => DrainAsync(lane));
+            lock (_lock)
+            {
+                _drains.Add(drain);
+            }
+
+            _ = drain.ContinueWith(
+                ended =>
+                {
+                    lock (_lock)
+                    {
+                        _drains.Remove(ended);
+                    }
+                },
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
         }
 
         return WaitAsync(lane, run, cancellationToken);
@@ -96,8 +134,15 @@ public sealed class CoalescingRunner<TResult>
 
     private async Task<TResult> WaitAsync(Lane lane, Run run, CancellationToken cancellationToken)
     {
-        using var registration = cancellationToken.Register(() => Leave(lane, run));
-        return await run.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await run.Completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !run.Completion.Task.IsCompleted)
+        {
+            Leave(lane, run);
+            throw;
+        }
     }
 
     /// <summary>A caller stopped waiting: the last one to go cancels the run (or drops it when it has not started).</summary>

@@ -59,6 +59,12 @@ public sealed class SourceUpdateCoordinator : IDisposable
             cancellationToken);
     }
 
+    /// <summary>Completes when every source update running or pending now has ended (its processes included).</summary>
+    public Task WhenUpdatesEndAsync() => _runner.WhenRunsEndAsync();
+
+    /// <summary>Whether an update of the source is running or pending.</summary>
+    public bool IsUpdating(string sourceId) => _runner.IsActive(sourceId);
+
     /// <summary>The revision of the source's last update that succeeded everywhere, in this process; null when none did.</summary>
     public string? LastDeliveredRevision(string sourceId) => _delivered.TryGetValue(sourceId, out var revision) ? revision : null;
 

@@ -18,6 +18,7 @@ namespace Courier.Host.Background;
 internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
 {
     private readonly CourierUpdater _updater;
+    private readonly SourceUpdateCoordinator _coordinator;
     private readonly IOptions<CourierOptions> _options;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<UpdateQueue> _logger;
@@ -27,9 +28,10 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
     private readonly Meter _meter = new(SourceUpdateCoordinator.MeterName);
     private volatile bool _stopping;
 
-    public UpdateQueue(CourierUpdater updater, IOptions<CourierOptions> options, IHostApplicationLifetime lifetime, ILogger<UpdateQueue> logger)
+    public UpdateQueue(CourierUpdater updater, SourceUpdateCoordinator coordinator, IOptions<CourierOptions> options, IHostApplicationLifetime lifetime, ILogger<UpdateQueue> logger)
     {
         _updater = updater;
+        _coordinator = coordinator;
         _options = options;
         _lifetime = lifetime;
         _logger = logger;
@@ -75,7 +77,7 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
     {
         _stopping = true;
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        var running = Task.WhenAll(_accepted.Keys);
+        var running = _runner.WhenRunsEndAsync();
         if (running.IsCompleted)
         {
             return;
@@ -88,7 +90,10 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
         {
             LogCancelling(grace.TotalSeconds);
             await _abort.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAny(running, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+
+            // The queue's updates end as soon as they are cancelled; the source updates under them end once their
+            // processes are killed and reaped, and only then may the host exit.
+            await Task.WhenAny(Task.WhenAll(running, _coordinator.WhenUpdatesEndAsync()), Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
         }
     }
 

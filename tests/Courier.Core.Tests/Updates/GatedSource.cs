@@ -12,6 +12,7 @@ internal sealed class GatedSource(string name) : ISource
     private readonly Lock _lock = new();
     private TaskCompletionSource _gate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _pulls;
+    private int _cancelled;
 
     public string Id => $"gated:{name}";
 
@@ -23,6 +24,9 @@ internal sealed class GatedSource(string name) : ISource
     public string Head { get; set; } = "r0";
 
     public int Pulls => Volatile.Read(ref _pulls);
+
+    /// <summary>Pulls that ended because their cancellation token fired.</summary>
+    public int CancelledPulls => Volatile.Read(ref _cancelled);
 
     /// <summary>Completed each time a pull has started and waits at the gate.</summary>
     public SemaphoreSlim PullStarted { get; } = new(0);
@@ -53,7 +57,16 @@ internal sealed class GatedSource(string name) : ISource
         }
 
         PullStarted.Release();
-        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            await gate.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            Interlocked.Increment(ref _cancelled);
+            throw;
+        }
+
         return new Snapshot(Id, Path.GetTempPath(), name, head);
     }
 }

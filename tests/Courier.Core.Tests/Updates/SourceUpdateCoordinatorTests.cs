@@ -98,6 +98,20 @@ public sealed class SourceUpdateCoordinatorTests : IDisposable
     }
 
     [Fact]
+    public async Task A_running_update_is_cancelled_once_every_caller_waiting_for_it_gave_up()
+    {
+        var updater = Updater();
+        using var first = new CancellationTokenSource();
+        var one = updater.UpdateAsync(UpdateTrigger.All, first.Token);
+        Assert.True(await Source.PullStarted.WaitAsync(Patience));
+
+        await first.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => one.WaitAsync(Patience));
+        await GatedSourceWaits.UntilAsync(() => Source.CancelledPulls == 1);
+        Assert.Equal(1, Source.Pulls);
+    }
+
+    [Fact]
     public async Task A_source_whose_update_hangs_does_not_hold_up_another_source()
     {
         var other = Guid.NewGuid().ToString("N");
@@ -117,5 +131,18 @@ public sealed class SourceUpdateCoordinatorTests : IDisposable
 
         await giveUp.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Task.WhenAll(hung, next).WaitAsync(Patience));
+    }
+}
+
+internal static class GatedSourceWaits
+{
+    public static async Task UntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition never came true");
+            await Task.Delay(20);
+        }
     }
 }
