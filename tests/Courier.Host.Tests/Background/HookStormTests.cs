@@ -31,9 +31,10 @@ public sealed class HookStormTests(ITestOutputHelper output) : IAsyncLifetime
         await GitHookScenario.WaitUntilAsync(() => Enumerable.Range(0, 3).All(t => _scenario.Delivered(t, "storm") == "storm v4"), "every target has the last commit");
         var delivered = stopwatch.Elapsed;
         await WaitUntilQuietAsync(host);
+        var drained = stopwatch.Elapsed;
 
         var runs = _scenario.Watched.Select(target => target.RsyncRuns).ToList();
-        output.WriteLine($"200 hooks answered in {answered.TotalMilliseconds:F0} ms ({refusals.Sum()} answers 503 first); last commit on every target after {delivered.TotalMilliseconds:F0} ms; rsync runs per target: {string.Join(", ", runs)}");
+        output.WriteLine($"200 hooks answered in {answered.TotalMilliseconds:F0} ms ({refusals.Sum()} answers 503 first); last commit on every target after {delivered.TotalMilliseconds:F0} ms; queue drained (quiet for 1 s) after {drained.TotalMilliseconds:F0} ms; rsync runs per target: {string.Join(", ", runs)}");
         Assert.All(runs, count => Assert.InRange(count, 1, 3));
         Assert.All(Enumerable.Range(0, 3), t => Assert.Equal("storm v4", _scenario.Delivered(t, "storm")));
         Assert.Contains("Background update", host.Logs, StringComparison.Ordinal);
