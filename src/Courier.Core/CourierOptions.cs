@@ -40,7 +40,7 @@ public sealed class CourierOptions
     /// </summary>
     public string? GitLabToken { get; set; }
 
-    /// <summary>How many sources one update pulls and delivers at once.</summary>
+    /// <summary>How many sources are pulled and delivered at once, over all updates (one update of a source runs at a time).</summary>
     public int MaxParallelSources { get; set; } = 4;
 
     /// <summary>

@@ -1,0 +1,34 @@
+namespace Courier.Core.Tests.Updates;
+
+/// <summary>The queue, shutdown and polling settings are checked at start-up with a message naming the setting.</summary>
+public sealed class QueueSettingsValidationTests
+{
+    private static IReadOnlyList<string> Failures(Action<CourierOptions> change)
+    {
+        var options = new CourierOptions();
+        change(options);
+        return new CourierOptionsValidator().Validate(null, options).Failures?.ToList() ?? [];
+    }
+
+    [Fact]
+    public void The_defaults_are_valid_and_polling_is_off()
+    {
+        Assert.Empty(Failures(_ => { }));
+        Assert.Null(new CourierOptions().Git.PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(30), new CourierOptions().ShutdownGracePeriod);
+    }
+
+    [Fact]
+    public void A_queue_capacity_below_one_is_refused() =>
+        Assert.Contains("Courier:QueueCapacity must be from 1 to 100000, got 0.", Failures(o => o.QueueCapacity = 0));
+
+    [Fact]
+    public void A_negative_grace_period_is_refused() =>
+        Assert.Contains(Failures(o => o.ShutdownGracePeriod = TimeSpan.FromSeconds(-1)), f => f.StartsWith("Courier:ShutdownGracePeriod must be", StringComparison.Ordinal));
+
+    [Theory]
+    [InlineData(0.5)]
+    [InlineData(172800)]
+    public void A_poll_interval_default_outside_one_second_to_one_day_is_refused(double seconds) =>
+        Assert.Contains(Failures(o => o.Git.PollInterval = TimeSpan.FromSeconds(seconds)), f => f.StartsWith("Courier:Git:PollInterval must be from 00:00:01 to 1.00:00:00", StringComparison.Ordinal));
+}
