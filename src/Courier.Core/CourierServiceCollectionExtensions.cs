@@ -1,7 +1,6 @@
 using Courier;
 using Courier.Core;
 using Courier.Core.Configuration;
-using Courier.Core.Polling;
 using Courier.Core.Ssh;
 using Courier.Core.Updates;
 using Courier.Core.Transfer;
@@ -41,7 +40,6 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton<HermesConfigurationLoader>();
         services.TryAddSingleton<SourceUpdateCoordinator>();
         services.TryAddSingleton<CourierUpdater>();
-        services.TryAddSingleton<SourcePoller>();
         return new CourierBuilder(services);
     }
 

@@ -10,6 +10,8 @@ namespace Courier.Core.Polling;
 /// hook: a source whose remote revision is the one last delivered costs one cheap check and nothing else; any other
 /// answer queues a normal update. Polls of different sources run side by side; a source whose check is still
 /// running is not checked again. The configuration is read again every <see cref="RescanInterval"/>.
+/// Not registered by <c>AddCourier()</c>: it needs an <see cref="IUpdateQueue"/>, which the host (or an embedding
+/// app) provides; register both and call <see cref="RunAsync"/> from a hosted service.
 /// </summary>
 public sealed partial class SourcePoller(
     HermesConfigurationLoader configuration,

@@ -1,4 +1,5 @@
 using Courier.Core;
+using Courier.Core.Polling;
 using Courier.Core.Updates;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +16,7 @@ internal static class BackgroundServiceCollectionExtensions
         services.AddSingleton<UpdateQueue>();
         services.AddSingleton<IUpdateQueue>(provider => provider.GetRequiredService<UpdateQueue>());
         services.AddHostedService(provider => provider.GetRequiredService<UpdateQueue>());
+        services.AddSingleton<SourcePoller>();
         services.AddHostedService<PollingService>();
         services.AddOptions<HostOptions>().Configure<IOptions<CourierOptions>>((host, courier) =>
             host.ShutdownTimeout = courier.Value.ShutdownGracePeriod + CancellationAllowance);
