@@ -47,9 +47,6 @@ public abstract class ConfigEntry
         return Path.GetFullPath(Path.Combine(ConfigDirectory, path));
     }
 
-    /// <summary>Whether the entry has the field (and it is not null).</summary>
-    public bool Has(string name) => Json.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null;
-
     /// <summary>A string field, or <see langword="null"/> when absent.</summary>
     public string? GetString(string name) => GetString(Json, name, Location);
 

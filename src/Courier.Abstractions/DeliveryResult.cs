@@ -6,6 +6,7 @@ namespace Courier;
 /// <param name="Error">What went wrong, for people; <see langword="null"/> on success.</param>
 /// <param name="BytesSent">Bytes the transfer sent, when known.</param>
 /// <param name="Duration">How long the delivery to this target took.</param>
+/// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record DeliveryResult(string Target, bool Succeeded, string? Error, long BytesSent, TimeSpan Duration)
 {
     /// <summary>A success.</summary>

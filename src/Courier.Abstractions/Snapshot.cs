@@ -12,6 +12,7 @@ namespace Courier;
 /// directory case).
 /// </param>
 /// <param name="Revision">A commit SHA, or a content hash, identifying what was pulled.</param>
+/// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record Snapshot(string SourceId, string LocalDirectory, string? DestinationPath, string Revision)
 {
     /// <summary>Whether the directory's contents go straight into the hermes path.</summary>

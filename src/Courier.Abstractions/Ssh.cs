@@ -4,6 +4,7 @@ namespace Courier;
 /// <param name="User">The remote user (<c>docker</c> by default).</param>
 /// <param name="KeyPath">The private key file, or <see langword="null"/> for ssh's own defaults.</param>
 /// <param name="Sudo">Whether the remote side runs <c>sudo rsync</c>.</param>
+/// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record SshLogin(string User, string? KeyPath, bool Sudo)
 {
     /// <inheritdoc />
@@ -15,6 +16,7 @@ public sealed record SshLogin(string User, string? KeyPath, bool Sudo)
 /// <param name="Port">The gateway's SSH port.</param>
 /// <param name="User">The user on the gateway.</param>
 /// <param name="KeyPath">The private key for the gateway, or <see langword="null"/> for ssh's defaults.</param>
+/// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record SshGateway(string Host, int Port, string User, string? KeyPath)
 {
     /// <inheritdoc />
@@ -25,6 +27,7 @@ public sealed record SshGateway(string Host, int Port, string User, string? KeyP
 /// <param name="Gateway">The gateway to go through.</param>
 /// <param name="RemoteHost">The host, as the gateway sees it.</param>
 /// <param name="RemotePort">The port on that host.</param>
+/// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record SshTunnelRequest(SshGateway Gateway, string RemoteHost, int RemotePort)
 {
     /// <summary>
@@ -58,6 +61,7 @@ public interface ISshTunnelFactory
 /// <param name="Error">What went wrong, for people.</param>
 /// <param name="BytesSent">Bytes rsync reported sending.</param>
 /// <param name="Duration">How long it took.</param>
+/// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record TransferResult(string Target, bool Succeeded, int ExitCode, string? Error, long BytesSent, TimeSpan Duration)
 {
     /// <summary>The same outcome as a <see cref="DeliveryResult"/>.</summary>

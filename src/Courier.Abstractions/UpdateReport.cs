@@ -6,6 +6,7 @@ namespace Courier;
 /// <param name="Duration">How long it took.</param>
 /// <param name="ConfigurationErrors">Entries that could not be read (each one skipped; the others ran).</param>
 /// <param name="Sources">The sources that matched the trigger.</param>
+/// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record UpdateReport(
     string Trigger,
     DateTimeOffset StartedAt,
@@ -23,6 +24,7 @@ public sealed record UpdateReport(
 /// <param name="Revision">What was pulled, when the pull succeeded.</param>
 /// <param name="Error">Why the pull failed (nothing was then delivered).</param>
 /// <param name="Destinations">One entry per destination alias.</param>
+/// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record SourceReport(string Source, string Type, string? Revision, string? Error, IReadOnlyList<DestinationReport> Destinations)
 {
     /// <summary>Whether the pull and every delivery succeeded.</summary>
@@ -33,6 +35,7 @@ public sealed record SourceReport(string Source, string Type, string? Revision, 
 /// <param name="Alias">The alias.</param>
 /// <param name="Error">Why the destination could not be served at all (unknown alias, discovery failed).</param>
 /// <param name="Deliveries">One entry per target reached or missed.</param>
+/// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record DestinationReport(string Alias, string? Error, IReadOnlyList<DeliveryResult> Deliveries)
 {
     /// <summary>Whether every target got the files.</summary>

@@ -20,8 +20,10 @@ public abstract record UpdateTrigger
     public sealed record AllSources : UpdateTrigger;
 
     /// <summary>A push of <paramref name="Url"/> at <paramref name="Branch"/>.</summary>
+    /// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
     public sealed record GitPushed(string Url, string Branch) : UpdateTrigger;
 
     /// <summary>A change below the hermes directory's <paramref name="Subdirectory"/> (null: the source without subdirectory).</summary>
+    /// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
     public sealed record HermesDirectoryChanged(string? Subdirectory) : UpdateTrigger;
 }
