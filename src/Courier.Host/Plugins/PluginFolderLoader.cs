@@ -7,8 +7,9 @@ namespace Courier.Host.Plugins;
 
 /// <summary>
 /// Loads every plugin folder (<c>DIR/NAME/NAME.dll</c> with its deps.json and native assets) under the plugin
-/// directories, each in its own load context sharing the contracts with the host, and lets its
-/// <see cref="ICourierPlugin"/> register into the builder. Any problem stops the host at start-up.
+/// directories, each in its own load context sharing the contracts with the host, and registers what it holds
+/// (its <see cref="ICourierPlugin"/>, or else its public factories: see <c>AddCourierPluginsFrom</c>). Any problem
+/// stops the host at start-up.
 /// </summary>
 internal static class PluginFolderLoader
 {
@@ -55,41 +56,18 @@ internal static class PluginFolderLoader
         }
 
         var loader = PluginLoader.CreateFromAssemblyFile(assemblyPath, SharedTypes, config => config.PreferSharedTypes = true);
-        Assembly assembly;
-        Type[] types;
         try
         {
-            assembly = loader.LoadDefaultAssembly();
-            types = assembly.GetExportedTypes();
+            var assembly = loader.LoadDefaultAssembly();
+            builder.AddCourierPluginsFrom(assembly);
+            return new LoadedPlugin(name, assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? assembly.GetName().Version?.ToString() ?? "?");
         }
-        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or ReflectionTypeLoadException or TypeLoadException)
+        catch (Exception e) when (e is BadImageFormatException or FileLoadException or FileNotFoundException or ReflectionTypeLoadException or TypeLoadException or InvalidOperationException)
         {
             throw new InvalidOperationException($"Plugin {name} ({assemblyPath}) could not be loaded: {e.Message}", e);
         }
-
-        var entryPoints = types
-            .Where(type => typeof(ICourierPlugin).IsAssignableFrom(type) && type is { IsAbstract: false, IsInterface: false })
-            .ToList();
-        if (entryPoints.Count == 0)
-        {
-            throw new InvalidOperationException(
-                $"Plugin {name} ({assemblyPath}) has no public class implementing {typeof(ICourierPlugin).FullName}. " +
-                "If it has one, it was built against another major version of Courier.Abstractions.");
-        }
-
-        foreach (var entryPoint in entryPoints)
-        {
-            if (Activator.CreateInstance(entryPoint) is not ICourierPlugin plugin)
-            {
-                throw new InvalidOperationException($"Plugin {name}: {entryPoint.FullName} needs a public parameterless constructor.");
-            }
-
-            plugin.Configure(builder);
-        }
-
-        return new LoadedPlugin(name, assemblyPath, assembly.GetName().Version?.ToString() ?? "?", [.. entryPoints.Select(t => t.FullName ?? t.Name)]);
     }
 }
 
 /// <summary>A plugin the host loaded.</summary>
-internal sealed record LoadedPlugin(string Name, string AssemblyPath, string Version, IReadOnlyList<string> EntryPoints);
+internal sealed record LoadedPlugin(string Name, string Version);
