@@ -21,6 +21,7 @@ public sealed class SshDestinationConformanceTests : DestinationConformanceTests
     protected override async Task<string> CreateWorkingEntryAsync(CancellationToken cancellationToken)
     {
         _server = await SshServer.StartAsync(cancellationToken: cancellationToken);
+        Directory.CreateDirectory(Courier.Directory.Combine("received"));
         return Entry(_server.Endpoint, _server);
     }
 
@@ -31,7 +32,7 @@ public sealed class SshDestinationConformanceTests : DestinationConformanceTests
     }
 
     private string Entry(string address, SshServer server) =>
-        $$"""{"type": "ssh", "address": "{{address}}", "path": "{{Courier.Directory.Combine("received")}}", "ssh": {"user": "{{server.User}}", "key": "{{server.ClientKey.PrivateKeyPath}}", "sudo": false}}""";
+        $$$"""{"type": "ssh", "address": "{{{address}}}", "path": "{{{Courier.Directory.Combine("received")}}}", "ssh": {"user": "{{{server.User}}}", "key": "{{{server.ClientKey.PrivateKeyPath}}}", "sudo": false}}""";
 
     public override async Task DisposeAsync()
     {
