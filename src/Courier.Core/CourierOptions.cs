@@ -19,9 +19,6 @@ public sealed class CourierOptions
     /// </summary>
     public string? ConfigPath { get; set; } = Environment.GetEnvironmentVariable("CONFIG_PATH");
 
-    /// <summary>Folders holding one subfolder per plugin; default: <c>plugins</c> beside the executable.</summary>
-    public IList<string> PluginDirectories { get; } = [];
-
     /// <summary>The <c>HOST:PORT</c> of this machine's sshd that <c>GET /hermes_address</c> advertises.</summary>
     public string? SshAddress { get; set; }
 

@@ -1,32 +1,19 @@
-using System.Globalization;
 using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 
 namespace Courier.Destinations.ArmadaLocal;
 
 /// <summary>
-/// The IPv4 default gateway of this machine, from /proc/net/route. Inside an Armada container it is the ship,
-/// where the Armada API listens: the original Courier found the API the same way.
+/// The IPv4 default gateway of this machine. Inside an Armada container it is the ship, where the Armada API
+/// listens: the original Courier found the API the same way.
 /// </summary>
 internal static class DefaultGateway
 {
-    public static IPAddress? Find(string routeTable = "/proc/net/route")
-    {
-        if (!File.Exists(routeTable))
-        {
-            return null;
-        }
-
-        foreach (var line in File.ReadLines(routeTable).Skip(1))
-        {
-            var fields = line.Split('\t', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            if (fields.Length > 2 && fields[1] == "00000000" &&
-                uint.TryParse(fields[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var gateway) && gateway != 0)
-            {
-                // The kernel writes the address in host byte order (little-endian on every machine Courier runs on).
-                return new IPAddress(BitConverter.GetBytes(gateway));
-            }
-        }
-
-        return null;
-    }
+    public static IPAddress? Find() =>
+        NetworkInterface.GetAllNetworkInterfaces()
+            .Where(network => network.OperationalStatus == OperationalStatus.Up)
+            .SelectMany(network => network.GetIPProperties().GatewayAddresses)
+            .Select(gateway => gateway.Address)
+            .FirstOrDefault(address => address.AddressFamily == AddressFamily.InterNetwork && !address.Equals(IPAddress.Any));
 }

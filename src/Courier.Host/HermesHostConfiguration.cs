@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Courier.Core.Configuration;
 
 namespace Courier.Host;
 
@@ -11,8 +12,7 @@ internal static class HermesHostConfiguration
     public static void Apply(WebApplicationBuilder builder)
     {
         var configPath = builder.Configuration["Courier:ConfigPath"] ?? Environment.GetEnvironmentVariable("CONFIG_PATH");
-        var file = (configPath ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var file = HermesSearchPath.Parse(configPath)
             .Select(directory => Path.Combine(directory, "config.json"))
             .FirstOrDefault(File.Exists);
         if (file is null || builder.Configuration["Logging:LogLevel:Default"] is not null)

@@ -10,8 +10,11 @@ namespace Courier.Core.Configuration;
 public sealed class HermesSearchPath(IOptions<CourierOptions> options)
 {
     /// <summary>The directories searched, in order.</summary>
-    public IReadOnlyList<string> Directories =>
-        (options.Value.ConfigPath ?? string.Empty)
+    public IReadOnlyList<string> Directories => Parse(options.Value.ConfigPath);
+
+    /// <summary>The directories of a <c>CONFIG_PATH</c> value, in order, as full paths.</summary>
+    public static IReadOnlyList<string> Parse(string? configPath) =>
+        (configPath ?? string.Empty)
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(Path.GetFullPath)
             .ToArray();
