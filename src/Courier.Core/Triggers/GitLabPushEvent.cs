@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Courier.Core.Triggers;
 
 /// <summary>What a GitLab web hook call asks for.</summary>
-public enum GitLabHookKind
+internal enum GitLabHookKind
 {
     /// <summary>A push to a branch: deliver the sources of that repository and branch.</summary>
     BranchPush,
@@ -24,7 +24,7 @@ public enum GitLabHookKind
 /// <param name="Branch">The pushed branch, for <see cref="GitLabHookKind.BranchPush"/>.</param>
 /// <param name="RepositoryUrls">Every URL the event names the repository by (distinct).</param>
 /// <param name="Reason">Why the event is ignored or invalid.</param>
-public sealed record GitLabPushEvent(GitLabHookKind Kind, string? Branch, IReadOnlyList<string> RepositoryUrls, string? Reason)
+internal sealed record GitLabPushEvent(GitLabHookKind Kind, string? Branch, IReadOnlyList<string> RepositoryUrls, string? Reason)
 {
     private const string BranchPrefix = "refs/heads/";
     private const string DeletedCommit = "0000000000000000000000000000000000000000";
