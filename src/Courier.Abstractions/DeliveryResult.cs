@@ -8,6 +8,9 @@ namespace Courier;
 /// <param name="Duration">How long the delivery to this target took.</param>
 public sealed record DeliveryResult(string Target, bool Succeeded, string? Error, long BytesSent, TimeSpan Duration)
 {
+    /// <summary>How many times delivery to this target was tried (retries of transient failures included).</summary>
+    public int Attempts { get; init; } = 1;
+
     /// <summary>A success.</summary>
     public static DeliveryResult Success(string target, long bytesSent, TimeSpan duration) => new(target, true, null, bytesSent, duration);
 
