@@ -26,9 +26,9 @@ internal sealed class FaultSite : IAsyncDisposable
     /// <summary>Deadlines short enough for tests.</summary>
     public static Dictionary<string, string> ShortDeadlines() => new(StringComparer.Ordinal)
     {
-        ["Courier:Timeouts:RsyncIo"] = "00:00:02",
+        ["Courier:Timeouts:RsyncIo"] = "00:00:05",
         ["Courier:Timeouts:RemoteForward"] = "00:00:02",
-        ["Courier:Timeouts:GitInactivity"] = "00:00:01",
+        ["Courier:Timeouts:GitInactivity"] = "00:00:02",
         ["Courier:Timeouts:Update"] = "00:01:00",
         ["Courier:Retries:Attempts"] = "2",
         ["Courier:Retries:Delay"] = "00:00:00.100",

@@ -25,9 +25,11 @@ public sealed class SourceFaultTests : IAsyncLifetime
 
         var sources = report.GetProperty("sources").EnumerateArray().ToList();
         var git = Assert.Single(sources, s => s.GetProperty("type").GetString() == "git");
-        Assert.Contains("Courier:Timeouts:GitInactivity (00:00:01)", git.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Courier:Timeouts:GitInactivity (00:00:02)", git.GetProperty("error").GetString(), StringComparison.Ordinal);
         var hermes = Assert.Single(sources, s => s.GetProperty("type").GetString() == "hermes-directory");
         Assert.Null(hermes.GetProperty("error").GetString());
+        var delivery = Assert.Single(hermes.GetProperty("destinations").EnumerateArray().SelectMany(d => d.GetProperty("deliveries").EnumerateArray()));
+        Assert.True(delivery.GetProperty("succeeded").GetBoolean(), delivery.GetProperty("error").GetString());
         Assert.Equal("v1", File.ReadAllText(Path.Combine(_site.TargetDirectory, "app", "app.conf")));
         await _site.AssertHostLeftNoProcessAsync();
     }

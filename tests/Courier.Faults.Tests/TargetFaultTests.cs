@@ -24,10 +24,11 @@ public sealed class TargetFaultTests : IAsyncLifetime
 
         var deliveries = await _site.UpdateAllAsync();
 
-        Assert.True(For(deliveries, _site.Target).GetProperty("succeeded").GetBoolean());
+        var healthy = For(deliveries, _site.Target);
+        Assert.True(healthy.GetProperty("succeeded").GetBoolean(), healthy.GetProperty("error").GetString());
         var hung = For(deliveries, silent);
         Assert.False(hung.GetProperty("succeeded").GetBoolean());
-        Assert.Contains("no answer within Courier:Timeouts:RsyncIo (00:00:02)", hung.GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Contains("no answer within Courier:Timeouts:RsyncIo (00:00:05)", hung.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, hung.GetProperty("attempts").GetInt32());
         Assert.Equal("v1", File.ReadAllText(Path.Combine(_site.TargetDirectory, "app", "app.conf")));
         await _site.AssertHostLeftNoProcessAsync();
@@ -47,7 +48,8 @@ public sealed class TargetFaultTests : IAsyncLifetime
         Assert.False(dropped.GetProperty("succeeded").GetBoolean());
         Assert.Equal(2, dropped.GetProperty("attempts").GetInt32());
         Assert.Contains("after 2 attempts", dropped.GetProperty("error").GetString(), StringComparison.Ordinal);
-        Assert.True(For(deliveries, _site.Target).GetProperty("succeeded").GetBoolean());
+        var healthy = For(deliveries, _site.Target);
+        Assert.True(healthy.GetProperty("succeeded").GetBoolean(), healthy.GetProperty("error").GetString());
         await _site.AssertHostLeftNoProcessAsync();
     }
 
