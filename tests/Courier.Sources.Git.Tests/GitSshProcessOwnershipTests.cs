@@ -5,7 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Courier.Sources.Git.Tests;
 
-/// <summary>Git's ssh is Courier's own process: ended on deadline or cancellation, always reaped.</summary>
+/// <summary>
+/// Git's ssh is Courier's own process: ended on deadline or cancellation, always reaped. Alone in its collection,
+/// run after the others, so that the children of the test process it checks are its own.
+/// </summary>
+[Collection(nameof(GitSshProcessOwnershipTests))]
 public sealed class GitSshProcessOwnershipTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = TempDirectory.Create("courier-git-ssh");
@@ -126,3 +130,7 @@ public sealed class GitSshProcessOwnershipTests : IAsyncLifetime
         Assert.DoesNotContain(children, child => child.Name == "ssh");
     }
 }
+
+/// <summary>Runs <see cref="GitSshProcessOwnershipTests"/> with no other test at the same time.</summary>
+[CollectionDefinition(nameof(GitSshProcessOwnershipTests), DisableParallelization = true)]
+public sealed class GitSshProcessOwnershipCollection;
