@@ -9,6 +9,9 @@ namespace Courier;
 /// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record DeliveryResult(string Target, bool Succeeded, string? Error, long BytesSent, TimeSpan Duration)
 {
+    /// <summary>How many times delivery to this target was tried (retries of transient failures included).</summary>
+    public int Attempts { get; init; } = 1;
+
     /// <summary>A success.</summary>
     public static DeliveryResult Success(string target, long bytesSent, TimeSpan duration) => new(target, true, null, bytesSent, duration);
 

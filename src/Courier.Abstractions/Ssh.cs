@@ -65,7 +65,10 @@ public interface ISshTunnelFactory
 public sealed record TransferResult(string Target, bool Succeeded, int ExitCode, string? Error, long BytesSent, TimeSpan Duration)
 {
     /// <summary>The same outcome as a <see cref="DeliveryResult"/>.</summary>
-    public DeliveryResult ToDeliveryResult() => new(Target, Succeeded, Error, BytesSent, Duration);
+    public DeliveryResult ToDeliveryResult() => new(Target, Succeeded, Error, BytesSent, Duration) { Attempts = Attempts };
+
+    /// <summary>How many times the transfer was tried (retries of transient failures included).</summary>
+    public int Attempts { get; init; } = 1;
 }
 
 /// <summary>Pushes snapshots to hermes addresses with rsync over SSH; an engine service plugins receive by injection.</summary>
@@ -94,6 +97,9 @@ public interface ICourierEnvironment
 
     /// <summary>How many targets one destination serves at once (Armada agents of a cluster, say).</summary>
     int MaxParallelDeliveries { get; }
+
+    /// <summary>The deadlines of external steps (<c>Courier:Timeouts</c>); the defaults when a host sets none.</summary>
+    CourierTimeouts Timeouts => new();
 }
 
 /// <summary>

@@ -11,4 +11,6 @@ internal sealed class CourierEnvironment(IOptions<CourierOptions> options) : ICo
     public string? ArmadaApi => options.Value.ArmadaApi;
 
     public int MaxParallelDeliveries => options.Value.MaxParallelDeliveries;
+
+    public CourierTimeouts Timeouts => options.Value.Timeouts;
 }

@@ -55,6 +55,28 @@ public sealed class CourierOptions
 
     /// <summary>SSH settings.</summary>
     public CourierSshOptions Ssh { get; set; } = new();
+
+    /// <summary>Deadlines of external steps (section <c>Courier:Timeouts</c>).</summary>
+    public CourierTimeouts Timeouts { get; set; } = new();
+
+    /// <summary>Retries of transient transfer failures (section <c>Courier:Retries</c>).</summary>
+    public CourierRetryOptions Retries { get; set; } = new();
+}
+
+/// <summary>Retries of a transfer to one target after a transient failure (section <c>Courier:Retries</c>).</summary>
+public sealed class CourierRetryOptions
+{
+    /// <summary>Tries in all, the first included (default 3; 1 turns retries off).</summary>
+    public int Attempts { get; set; } = 3;
+
+    /// <summary>The wait before the first retry; later waits grow exponentially, with jitter (default 2 s).</summary>
+    public TimeSpan Delay { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>The longest wait between two tries (default 30 s).</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>No retry starts once this much time has passed since the first try (default 5 minutes).</summary>
+    public TimeSpan MaxElapsed { get; set; } = TimeSpan.FromMinutes(5);
 }
 
 /// <summary>Defaults of git sources (section <c>Courier:Git</c>).</summary>

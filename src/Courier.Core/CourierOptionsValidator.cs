@@ -83,6 +83,44 @@ internal sealed class CourierOptionsValidator : IValidateOptions<CourierOptions>
             failures.Add($"Courier:Ssh:ConfigFile \"{configFile}\" does not exist.");
         }
 
+        ValidateTimeouts(options.Timeouts, failures);
+        ValidateRetries(options.Retries, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateTimeouts(CourierTimeouts timeouts, List<string> failures)
+    {
+        Positive("Timeouts:GitInactivity", timeouts.GitInactivity, failures);
+        Positive("Timeouts:GitFetch", timeouts.GitFetch, failures);
+        Positive("Timeouts:RemoteForward", timeouts.RemoteForward, failures);
+        Positive("Timeouts:Update", timeouts.Update, failures);
+        if (timeouts.RsyncIo < TimeSpan.FromSeconds(1) || timeouts.RsyncIo.Ticks % TimeSpan.TicksPerSecond != 0)
+        {
+            failures.Add($"Courier:Timeouts:RsyncIo must be whole seconds, at least 00:00:01 (rsync --timeout), got {timeouts.RsyncIo:c}.");
+        }
+    }
+
+    private static void ValidateRetries(CourierRetryOptions retries, List<string> failures)
+    {
+        if (retries.Attempts is < 1 or > 20)
+        {
+            failures.Add($"Courier:Retries:Attempts must be from 1 to 20, got {retries.Attempts}.");
+        }
+
+        Positive("Retries:Delay", retries.Delay, failures);
+        Positive("Retries:MaxDelay", retries.MaxDelay, failures);
+        Positive("Retries:MaxElapsed", retries.MaxElapsed, failures);
+        if (retries.MaxDelay < retries.Delay)
+        {
+            failures.Add($"Courier:Retries:MaxDelay ({retries.MaxDelay:c}) must not be shorter than Courier:Retries:Delay ({retries.Delay:c}).");
+        }
+    }
+
+    private static void Positive(string name, TimeSpan value, List<string> failures)
+    {
+        if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
+        {
+            failures.Add($"Courier:{name} must be a positive duration of at most a day (such as 00:01:00), got {value:c}.");
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Courier;
 using Courier.Core;
 using Courier.Core.Configuration;
+using Courier.Core.Processes;
 using Courier.Core.Ssh;
 using Courier.Core.Updates;
 using Courier.Core.Transfer;
@@ -32,6 +33,7 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton<ICourierEnvironment, CourierEnvironment>();
         services.TryAddSingleton<ISshCommandBuilder, SshCommandBuilder>();
         services.TryAddSingleton<ISshTunnelFactory, SshTunnelFactory>();
+        services.TryAddSingleton<ProcessRunner>();
         services.TryAddSingleton<IFileTransfer, RsyncTransfer>();
         services.TryAddSingleton<HermesSearchPath>();
         services.TryAddSingleton(provider => new PluginCatalog(

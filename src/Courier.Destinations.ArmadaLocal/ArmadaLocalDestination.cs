@@ -27,12 +27,15 @@ internal sealed partial class ArmadaLocalDestination(
     public async Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, CancellationToken cancellationToken)
     {
         var agents = await ListAgentsAsync(cancellationToken).ConfigureAwait(false);
-        LogAgentsFound(agents.Count, armadaApi.ToString(), snapshot.SourceId);
+        LogAgentsFound(agents.Count(agent => IsHealthy(agent.Status)), agents.Count, armadaApi.ToString(), snapshot.SourceId);
         var results = new DeliveryResult[agents.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, agents.Count),
             new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken },
-            async (index, ct) => results[index] = await DeliverToAgentAsync(agents[index], snapshot, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (index, ct) => results[index] = IsHealthy(agents[index].Status)
+                ? await DeliverToAgentAsync(agents[index].Address, snapshot, ct).ConfigureAwait(false)
+                // As the original: an agent that is not passing or warning is reported, and counts as a failure.
+                : DeliveryResult.Failure($"armada agent {agents[index].Address}", $"not pushed to: status {agents[index].Status}", TimeSpan.Zero)).ConfigureAwait(false);
         return results;
     }
 
@@ -55,8 +58,8 @@ internal sealed partial class ArmadaLocalDestination(
         return push.ToDeliveryResult() with { Target = $"{push.Target} (armada agent {agentAddress})" };
     }
 
-    /// <summary>The addresses of the cluster's Armada agents that are passing or warning.</summary>
-    private async Task<IReadOnlyList<string>> ListAgentsAsync(CancellationToken cancellationToken)
+    /// <summary>The addresses and statuses of every Armada agent the API lists.</summary>
+    private async Task<IReadOnlyList<(string Address, string Status)>> ListAgentsAsync(CancellationToken cancellationToken)
     {
         var url = new Uri(armadaApi, "list?microservice_name=armada");
         string body;
@@ -81,11 +84,10 @@ internal sealed partial class ArmadaLocalDestination(
             }
 
             return result.EnumerateArray()
-                .Where(agent => agent.ValueKind == JsonValueKind.Object && IsHealthy(agent))
-                .Select(agent => agent.TryGetProperty("address", out var address) && address.ValueKind == JsonValueKind.String ? address.GetString() : null)
-                .OfType<string>()
-                .Where(address => address.Length > 0)
-                .Distinct(StringComparer.Ordinal)
+                .Where(agent => agent.ValueKind == JsonValueKind.Object)
+                .Select(agent => (Address: StringField(agent, "address") ?? string.Empty, Status: StringField(agent, "status") ?? "unknown"))
+                .Where(agent => agent.Address.Length > 0)
+                .DistinctBy(agent => agent.Address, StringComparer.Ordinal)
                 .ToList();
         }
         catch (JsonException e)
@@ -94,26 +96,19 @@ internal sealed partial class ArmadaLocalDestination(
         }
     }
 
-    private static bool IsHealthy(JsonElement agent) =>
-        agent.TryGetProperty("status", out var status) && status.ValueKind == JsonValueKind.String &&
-        status.GetString() is { } text && (text.Equals("passing", StringComparison.OrdinalIgnoreCase) || text.Equals("warning", StringComparison.OrdinalIgnoreCase));
+    private static string? StringField(JsonElement agent, string name) =>
+        agent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    private static bool IsHealthy(string status) =>
+        status.Equals("passing", StringComparison.OrdinalIgnoreCase) || status.Equals("warning", StringComparison.OrdinalIgnoreCase);
 
     private async Task<string> GetAsync(Uri url, CancellationToken cancellationToken)
     {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(QuestionTimeout);
-        try
-        {
-            using var response = await httpClients.CreateClient(HttpClientName).GetAsync(url, timeout.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            return response.IsSuccessStatusCode
-                ? body
-                : throw new HttpRequestException($"GET {url} answered {(int)response.StatusCode}: {Shorten(body)}");
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"GET {url} did not answer within {QuestionTimeout.TotalSeconds:0} s.");
-        }
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        var answer = await HttpQuestions.AskAsync(httpClients.CreateClient(HttpClientName), request, QuestionTimeout, $"{QuestionTimeout.TotalSeconds:0} s", cancellationToken).ConfigureAwait(false);
+        return answer.IsSuccess
+            ? answer.Body
+            : throw new HttpRequestException($"GET {url} answered {(int)answer.StatusCode}: {Shorten(answer.Body)}");
     }
 
     private static string Shorten(string text)
@@ -122,8 +117,8 @@ internal sealed partial class ArmadaLocalDestination(
         return text.Length <= 300 ? text : text[..300] + "...";
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The Armada API {ArmadaApi} lists {Count} healthy agents for {Source}")]
-    private partial void LogAgentsFound(int count, string armadaApi, string source);
+    [LoggerMessage(Level = LogLevel.Information, Message = "The Armada API {ArmadaApi} lists {Healthy} healthy agents of {Count} for {Source}")]
+    private partial void LogAgentsFound(int healthy, int count, string armadaApi, string source);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Armada agent {Agent} gave no hermes address: {Error}")]
     private partial void LogAgentUnreachable(string agent, string error);

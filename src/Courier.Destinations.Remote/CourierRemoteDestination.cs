@@ -17,11 +17,11 @@ internal sealed partial class CourierRemoteDestination(
     IFileTransfer transfer,
     ISshTunnelFactory tunnels,
     IHttpClientFactory httpClients,
+    CourierTimeouts timeouts,
     ILogger<CourierRemoteDestination> logger) : IDestination
 {
     internal const string HttpClientName = "Courier.Destinations.Remote";
     private static readonly TimeSpan QuestionTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan ForwardTimeout = TimeSpan.FromMinutes(15);
 
     public string Alias { get; } = alias;
 
@@ -92,23 +92,13 @@ internal sealed partial class CourierRemoteDestination(
     private async Task<HermesAddress> AskHermesAddressAsync(Uri baseUri, CancellationToken cancellationToken)
     {
         using var request = NewRequest(HttpMethod.Get, new Uri(baseUri, "/hermes_address"));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(QuestionTimeout);
-        try
+        var answer = await HttpQuestions.AskAsync(Client(), request, QuestionTimeout, $"{QuestionTimeout.TotalSeconds:0} s", cancellationToken).ConfigureAwait(false);
+        if (!answer.IsSuccess)
         {
-            using var response = await Client().SendAsync(request, timeout.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new HttpRequestException($"GET /hermes_address answered {(int)response.StatusCode}: {Shorten(body)}");
-            }
+            throw new HttpRequestException($"GET /hermes_address answered {(int)answer.StatusCode}: {Shorten(answer.Body)}");
+        }
 
-            return HermesAddress.FromAnswer(body, Name);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TimeoutException($"GET /hermes_address did not answer within {QuestionTimeout.TotalSeconds:0} s.");
-        }
+        return HermesAddress.FromAnswer(answer.Body, Name);
     }
 
     /// <summary>Asks the remote to update all its sources; returns null when it answered ok, else what went wrong.</summary>
@@ -117,23 +107,17 @@ internal sealed partial class CourierRemoteDestination(
         using var request = NewRequest(HttpMethod.Post, new Uri(baseUri, "/update_all"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/plain", 0.5));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ForwardTimeout);
+        var limit = timeouts.RemoteForward;
         try
         {
-            using var response = await Client().SendAsync(request, timeout.Token).ConfigureAwait(false);
-            var body = await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false);
-            return response.IsSuccessStatusCode
+            var answer = await HttpQuestions.AskAsync(Client(), request, limit, CourierTimeouts.Describe(nameof(CourierTimeouts.RemoteForward), limit), cancellationToken).ConfigureAwait(false);
+            return answer.IsSuccess
                 ? null
-                : $"the remote Courier's /update_all answered {(int)response.StatusCode}: {DescribeFailure(body)}";
+                : $"the remote Courier's /update_all answered {(int)answer.StatusCode}: {DescribeFailure(answer.Body)}";
         }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is HttpRequestException or TimeoutException)
         {
             return $"the remote Courier's /update_all failed: {e.Message}";
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return $"the remote Courier's /update_all did not answer within {ForwardTimeout.TotalMinutes:0} minutes.";
         }
     }
 
@@ -212,6 +196,7 @@ internal sealed class CourierRemoteDestinationFactory(
     IFileTransfer transfer,
     ISshTunnelFactory tunnels,
     IHttpClientFactory httpClients,
+    ICourierEnvironment environment,
     ILoggerFactory loggers) : IDestinationFactory
 {
     public const string TypeName = "courier-remote";
@@ -241,6 +226,7 @@ internal sealed class CourierRemoteDestinationFactory(
             transfer,
             tunnels,
             httpClients,
+            environment.Timeouts,
             loggers.CreateLogger<CourierRemoteDestination>());
     }
 

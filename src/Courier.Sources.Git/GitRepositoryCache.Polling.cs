@@ -19,7 +19,7 @@ internal sealed partial class GitRepositoryCache
                 () =>
                 {
                     using var repository = OpenOrCreate(cachePath);
-                    return Fetch(repository, cachePath, url, branch, keyPath, cancellationToken);
+                    return Fetch(repository, url, branch, keyPath, cancellationToken);
                 },
                 cancellationToken).ConfigureAwait(false);
         }

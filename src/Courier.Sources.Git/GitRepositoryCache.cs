@@ -12,15 +12,13 @@ namespace Courier.Sources.Git;
 /// <summary>
 /// One persistent bare repository per repository address under <c>StateDirectory/git/repositories</c>. An update
 /// fetches only its branch into it (what the cache already has is not downloaded again) and exports the commit's
-/// tree into a snapshot directory. SSH addresses go through OpenSSH, run by libgit2 through a wrapper executable
-/// set as <c>core.sshCommand</c> of the cache, with Courier's ssh options (key, BatchMode, host key policy).
+/// tree into a snapshot directory. SSH addresses go through OpenSSH, run by Courier itself (<see cref="GitSshSubtransport"/>)
+/// with Courier's ssh options (key, BatchMode, host key policy) and the git deadlines.
 /// Operations on one cache are serialised; different repositories run in parallel.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed partial class GitRepositoryCache(ICourierEnvironment environment, ISshCommandBuilder ssh, ILogger<GitRepositoryCache> logger)
 {
-    private const string SshWrapperName = "courier-ssh";
-    private const string SshErrorsName = "courier-ssh.err";
     // Static: every cache instance of the process (an embedding app may build several) shares the locks of a path.
     private static readonly ConcurrentDictionary<string, SemaphoreSlim> Locks = new(StringComparer.Ordinal);
 
@@ -43,7 +41,7 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
                 () =>
                 {
                     using var repository = OpenOrCreate(cachePath);
-                    var commit = Fetch(repository, cachePath, url, branch, keyPath, cancellationToken);
+                    var commit = Fetch(repository, url, branch, keyPath, cancellationToken);
                     return (Export(repository, commit, subdirectory, url, branch, snapshotOwner, cancellationToken), commit);
                 },
                 cancellationToken).ConfigureAwait(false);
@@ -62,26 +60,22 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
             Repository.Init(cachePath, isBare: true);
         }
 
-        return new Repository(cachePath);
+        var repository = new Repository(cachePath);
+        if (repository.Config.Get<string>("core.sshCommand") is not null)
+        {
+            // Left by versions that ran ssh through a wrapper script; ssh is Courier's own process now.
+            repository.Config.Unset("core.sshCommand");
+        }
+
+        return repository;
     }
 
     /// <summary>Fetches the branch into the cache; returns its commit.</summary>
-    private string Fetch(Repository repository, string cachePath, GitRepositoryUrl url, string branch, string? keyPath, CancellationToken cancellationToken)
+    private string Fetch(Repository repository, GitRepositoryUrl url, string branch, string? keyPath, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
-        var sshErrors = Path.Combine(cachePath, SshErrorsName);
-        if (url.Transport == GitTransport.Ssh)
-        {
-            var wrapper = WriteSshWrapper(cachePath, keyPath, sshErrors, dropDefaultPort: url.Port is null);
-            if (!string.Equals(repository.Config.Get<string>("core.sshCommand")?.Value, wrapper, StringComparison.Ordinal))
-            {
-                repository.Config.Set("core.sshCommand", wrapper);
-            }
-        }
-
         var fetchHead = Path.Combine(repository.Info.Path, "FETCH_HEAD");
         File.Delete(fetchHead);
-        File.Delete(sshErrors);
         var trackingRef = $"refs/courier/{branch}";
         var received = (Objects: 0, Bytes: 0L);
         var options = new FetchOptions
@@ -95,6 +89,12 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
             },
             OnProgress = _ => !cancellationToken.IsCancellationRequested,
         };
+
+        // ssh runs as Courier's own process (see GitSshSubtransport); disposing the fetch ends and reaps it.
+        using var sshFetch = url.Transport == GitTransport.Ssh
+            ? new GitSshFetch(url, [ssh.SshExecutable, .. ssh.CommonArguments(keyPath)], environment.Timeouts, cancellationToken)
+            : null;
+        using var route = sshFetch is null ? null : GitSshSubtransport.Use(sshFetch);
         try
         {
             Commands.Fetch(repository, Remote(repository, url).Name, [$"+refs/heads/{branch}:{trackingRef}"], options, logMessage: null);
@@ -102,7 +102,9 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
         catch (LibGit2SharpException e)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            throw new InvalidOperationException($"git fetch of {url} (branch {branch}) failed: {Reason(e, sshErrors)}", e);
+            var sshSaid = sshFetch?.Failure;
+            var reason = sshSaid is null ? e.Message.Trim() : $"{sshSaid} ({e.Message.Trim()})";
+            throw new InvalidOperationException($"git fetch of {url} (branch {branch}) failed: {reason}", e);
         }
 
         // The fetch writes FETCH_HEAD with the branch's commit; a branch the server does not have leaves it empty.
@@ -170,43 +172,6 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
         }
 
         return remote;
-    }
-
-    /// <summary>
-    /// libgit2 runs <c>core.sshCommand</c> as one executable without splitting it, so Courier's ssh options live in
-    /// a small script that hands every argument on unchanged. Its standard error goes to a file read on failure.
-    /// </summary>
-    private string WriteSshWrapper(string cachePath, string? keyPath, string errorsPath, bool dropDefaultPort)
-    {
-        IEnumerable<string> command = [ssh.SshExecutable, .. ssh.CommonArguments(keyPath)];
-        // libgit2 passes "-p 22" even when the address names no port; dropping it lets ssh_config's Port apply, as with git.
-        var dropPort = dropDefaultPort ? "if [ \"$1\" = -p ] && [ \"$2\" = 22 ]; then shift 2; fi\n" : string.Empty;
-        var script = $"#!/bin/sh\n{dropPort}exec {string.Join(' ', command.Select(ShellQuote))} \"$@\" 2>{ShellQuote(errorsPath)}\n";
-        var path = Path.Combine(cachePath, SshWrapperName);
-        if (!File.Exists(path) || !string.Equals(File.ReadAllText(path), script, StringComparison.Ordinal))
-        {
-            var temporary = path + ".tmp";
-            var executable = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute };
-            using (var writer = new StreamWriter(temporary, executable))
-            {
-                writer.Write(script);
-            }
-
-            File.Move(temporary, path, overwrite: true);
-        }
-
-        return path;
-    }
-
-    /// <summary>POSIX shell single quoting: everything between the quotes is taken literally.</summary>
-    private static string ShellQuote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
-
-    private static string Reason(LibGit2SharpException e, string sshErrorsPath)
-    {
-        var sshSaid = File.Exists(sshErrorsPath)
-            ? string.Join(" | ", File.ReadAllLines(sshErrorsPath).Select(line => line.Trim()).Where(line => line.Length > 0).TakeLast(5))
-            : string.Empty;
-        return sshSaid.Length > 0 ? $"{sshSaid} ({e.Message.Trim()})" : e.Message.Trim();
     }
 
     /// <summary>A readable, collision-free directory name: the repository's name and a hash of the full key.</summary>

@@ -23,8 +23,9 @@ internal sealed record GitRepositoryUrl
     // Characters that never belong in a host or user name and that a shell or ssh would read specially.
     private static readonly System.Buffers.SearchValues<char> NotInHostOrUser = System.Buffers.SearchValues.Create("@/\\'\"`$;");
 
-    private GitRepositoryUrl(string original, GitTransport transport, string host, int? port, string path)
+    private GitRepositoryUrl(string original, GitTransport transport, string host, int? port, string path, string user = "")
     {
+        User = user;
         Original = original;
         Transport = transport;
         Host = host;
@@ -36,6 +37,9 @@ internal sealed record GitRepositoryUrl
     public string Original { get; }
 
     public GitTransport Transport { get; }
+
+    /// <summary>The login user the address names; empty when it names none (ssh's default applies).</summary>
+    public string User { get; }
 
     /// <summary>The host, lower case; empty for local repositories.</summary>
     public string Host { get; }
@@ -140,7 +144,7 @@ internal sealed record GitRepositoryUrl
 
         CheckHostAndUser(address, uri.Host, Uri.UnescapeDataString(uri.UserInfo));
         var port = uri.IsDefaultPort || uri.Port < 0 ? (int?)null : uri.Port;
-        return new GitRepositoryUrl(address, transport, uri.Host.ToLowerInvariant(), port, Uri.UnescapeDataString(uri.AbsolutePath));
+        return new GitRepositoryUrl(address, transport, uri.Host.ToLowerInvariant(), port, Uri.UnescapeDataString(uri.AbsolutePath), Uri.UnescapeDataString(uri.UserInfo));
     }
 
     private static GitRepositoryUrl ParseScpLikeOrPath(string address)
@@ -169,7 +173,7 @@ internal sealed record GitRepositoryUrl
             throw new FormatException($"repository address \"{address}\" has no path after \"{userAndHost}:\".");
         }
 
-        return new GitRepositoryUrl(address, GitTransport.Ssh, host.ToLowerInvariant(), null, path);
+        return new GitRepositoryUrl(address, GitTransport.Ssh, host.ToLowerInvariant(), null, path, user);
     }
 
     /// <summary>ssh reads a host or user starting with "-" as an option (CVE-2017-1000117): refuse them.</summary>

@@ -29,6 +29,8 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
         int written;
         if (exportedTree is null)
         {
+            // What is there holds no complete export: make room before writing the new one (a nearly full disk).
+            RemoveQuietly(_directory);
             var temporary = $"{_directory}.{Guid.NewGuid():N}";
             try
             {
@@ -50,11 +52,35 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
         }
         else
         {
-            written = ApplyChanges(repository, repository.Diff.Compare<TreeChanges>(exportedTree, tree), cancellationToken);
+            try
+            {
+                written = ApplyChanges(repository, repository.Diff.Compare<TreeChanges>(exportedTree, tree), cancellationToken);
+            }
+            catch
+            {
+                // Half applied (a full disk, say): remove it, freeing its space; the next update exports in full.
+                RemoveQuietly(_directory);
+                throw;
+            }
         }
 
         File.WriteAllText(_marker, commit);
         return written;
+    }
+
+    private static void RemoveQuietly(string directory)
+    {
+        try
+        {
+            if (System.IO.Directory.Exists(directory))
+            {
+                System.IO.Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Without its marker the directory is never used as it is; the next export replaces it.
+        }
     }
 
     /// <summary>Whether the tree holds at least one file or link (submodules alone deliver nothing).</summary>

@@ -69,7 +69,7 @@ public sealed class ArmadaLocalDestinationTests : IAsyncLifetime
         File.Exists(Path.Combine(hermesPath, relative)) ? File.ReadAllText(Path.Combine(hermesPath, relative)) : null;
 
     [Fact]
-    public async Task Every_passing_or_warning_agent_receives_the_snapshot_and_a_critical_one_is_left_alone()
+    public async Task Every_passing_or_warning_agent_receives_the_snapshot_and_a_critical_one_is_reported_as_a_failure_untouched()
     {
         var passing = await AddShipAsync("passing");
         var warning = await AddShipAsync("warning");
@@ -77,8 +77,11 @@ public sealed class ArmadaLocalDestinationTests : IAsyncLifetime
 
         var results = await DeliverAsync(Create($$"""{"type": "armada-local", "armada_api": "{{_armada.BaseUrl}}"}"""));
 
-        Assert.Equal(2, results.Count);
-        Assert.All(results, r => Assert.True(r.Succeeded, r.Error));
+        Assert.Equal(3, results.Count);
+        Assert.Equal(2, results.Count(r => r.Succeeded));
+        var skipped = Assert.Single(results, r => !r.Succeeded);
+        Assert.Equal($"armada agent {critical.AgentAddress}", skipped.Target);
+        Assert.Equal("not pushed to: status critical", skipped.Error);
         Assert.Equal("for every agent", Read(passing.HermesPath, "app-config/app.conf"));
         Assert.Equal("deep", Read(warning.HermesPath, "app-config/nested/deep.conf"));
         Assert.Null(Read(critical.HermesPath, "app-config/app.conf"));

@@ -46,6 +46,9 @@ public sealed class BackgroundProcess : IAsyncDisposable
 
     public bool HasExited => _run.IsCompleted;
 
+    /// <summary>The process id (of <c>ip netns exec</c>'s program, which it execs into).</summary>
+    public int ProcessId { get; private set; }
+
     public int? ExitCode => _run.IsCompletedSuccessfully ? _run.Result?.ExitCode : null;
 
     /// <summary>
@@ -116,7 +119,9 @@ public sealed class BackgroundProcess : IAsyncDisposable
     {
         try
         {
-            return await command.ExecuteAsync(_forceful.Token, _graceful.Token);
+            var run = command.ExecuteAsync(_forceful.Token, _graceful.Token);
+            ProcessId = run.ProcessId;
+            return await run;
         }
         catch (OperationCanceledException)
         {

@@ -67,6 +67,9 @@ public sealed class CourierHostProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The host's process id: its children are the processes it started.</summary>
+    public int ProcessId => _process.ProcessId;
+
     /// <summary>Starts the host and waits until <c>/health</c> answers; throws with the host's logs when it exits or never answers.</summary>
     public static async Task<CourierHostProcess> StartAsync(CourierHostProcessOptions options)
     {

@@ -56,4 +56,53 @@ public static class ProcessProbe
             await Task.Delay(50);
         }
     }
+
+    /// <summary>
+    /// The direct children of <paramref name="parentPid"/> (this process by default), defunct ones included: their
+    /// pid, state letter (<c>Z</c> for defunct), executable name and command line.
+    /// </summary>
+    public static IReadOnlyList<ChildProcess> Children(int? parentPid = null)
+    {
+        var parent = parentPid ?? Environment.ProcessId;
+        var children = new List<ChildProcess>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var open = stat.IndexOf('(', StringComparison.Ordinal);
+                var close = stat.LastIndexOf(')');
+                var fields = stat[(close + 2)..].Split(' ');
+                if (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) != parent)
+                {
+                    continue;
+                }
+
+                var commandLine = File.ReadAllText(Path.Combine(directory, "cmdline")).Replace('\0', ' ').Trim();
+                children.Add(new ChildProcess(pid, fields[0][0], stat[(open + 1)..close], commandLine));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+            {
+                // Ended while we looked.
+            }
+        }
+
+        return children;
+    }
+}
+
+/// <summary>A child process as /proc shows it.</summary>
+/// <param name="Pid">Its process id.</param>
+/// <param name="State">Its state letter: <c>R</c>, <c>S</c>, ..., <c>Z</c> for defunct (ended, not reaped).</param>
+/// <param name="Name">The executable's name (<c>comm</c>).</param>
+/// <param name="CommandLine">Its arguments joined by spaces (empty when defunct).</param>
+public sealed record ChildProcess(int Pid, char State, string Name, string CommandLine)
+{
+    /// <summary>Whether it ended and was never reaped.</summary>
+    public bool IsDefunct => State == 'Z';
 }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using CliWrap;
 using CliWrap.Buffered;
+using Courier.Core.Processes;
 using Courier.Core.Ssh;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,17 +13,21 @@ namespace Courier.Core.Transfer;
 
 /// <summary>
 /// Pushes snapshots with rsync over OpenSSH, with the original Courier's flags (checksum, recursive, compress,
-/// delete, <c>--exclude=.git*</c>, <c>sudo rsync</c> on request).
+/// delete, <c>--exclude=.git*</c>, <c>sudo rsync</c> on request). A missing hermes path is made on the target first,
+/// as the original's rsync did. Transient failures are tried again (<see cref="TransferRetries"/>).
 /// </summary>
 internal sealed partial class RsyncTransfer(
     IOptions<CourierOptions> options,
     ISshCommandBuilder ssh,
     ISshTunnelFactory tunnels,
+    ProcessRunner processes,
+    TimeProvider time,
     ILogger<RsyncTransfer> logger) : IFileTransfer
 {
-    private const int IoTimeoutSeconds = 300;
+    public Task<TransferResult> PushAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, CancellationToken cancellationToken) =>
+        TransferRetries.RunAsync(options.Value.Retries, time, ct => PushOnceAsync(snapshot, target, login, gateway, ct), cancellationToken);
 
-    public async Task<TransferResult> PushAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, CancellationToken cancellationToken)
+    private async Task<TransferResult> PushOnceAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(target);
@@ -59,28 +64,23 @@ internal sealed partial class RsyncTransfer(
     private async Task<TransferResult> RunRsyncAsync(Snapshot snapshot, HermesAddress target, string host, int port, SshLogin login, string targetName, Stopwatch started, CancellationToken cancellationToken)
     {
         var remoteShell = RshCommandLine.Join([ssh.SshExecutable, .. SshArguments(target, host, port, login)]);
+        var ioTimeout = options.Value.Timeouts.RsyncIo;
         var arguments = new List<string>
         {
             "--checksum", "--recursive", "--compress", "--links", "--delete", "--delay-updates",
-            "--exclude=.git*", "--stats", $"--timeout={IoTimeoutSeconds}",
+            "--exclude=.git*", "--stats", $"--timeout={(long)ioTimeout.TotalSeconds}",
             $"--rsh={remoteShell}",
+            $"--rsync-path={RemoteRsync(target, login)}",
         };
-        if (login.Sudo)
-        {
-            arguments.Add("--rsync-path=sudo rsync");
-        }
 
         var remoteHost = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
         arguments.AddRange(["--", WithTrailingSlash(snapshot.LocalDirectory), $"{login.User}@{remoteHost}:{RemoteDirectory(snapshot, target)}"]);
 
-        BufferedCommandResult result;
+        ProcessOutcome result;
         try
         {
-            result = await Cli.Wrap(options.Value.Ssh.RsyncExecutable)
-                .WithArguments(arguments)
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(cancellationToken)
-                .ConfigureAwait(false);
+            // rsync's own --timeout bounds a silent peer; the update's deadline bounds the whole run.
+            result = await processes.RunAsync(options.Value.Ssh.RsyncExecutable, arguments, Timeout.InfiniteTimeSpan, "the update's deadline", cancellationToken).ConfigureAwait(false);
         }
         catch (Win32Exception e)
         {
@@ -91,7 +91,7 @@ internal sealed partial class RsyncTransfer(
         var elapsed = started.Elapsed;
         if (result.ExitCode != 0)
         {
-            var error = $"rsync to {targetName} failed with exit code {result.ExitCode}: {LastLines(result.StandardError)}";
+            var error = $"rsync to {targetName} failed with exit code {result.ExitCode} ({RsyncExitCodes.Meaning(result.ExitCode)}): {Explain(result.ExitCode, result.StandardError, ioTimeout)}";
             LogTransferFailed(snapshot.SourceId, targetName, result.ExitCode, (long)elapsed.TotalMilliseconds, error);
             return new TransferResult(targetName, false, result.ExitCode, error, 0, elapsed);
         }
@@ -143,11 +143,38 @@ internal sealed partial class RsyncTransfer(
         return match.Success && long.TryParse(match.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal).Replace(".", string.Empty, StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
     }
 
-    private static string LastLines(string text)
+    /// <summary>What rsync said, with the deadline that fired named; the manual's meaning when it said nothing.</summary>
+    private string Explain(int exitCode, string standardError, TimeSpan ioTimeout)
     {
-        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return lines.Length == 0 ? "rsync said nothing." : string.Join(" | ", lines.TakeLast(5));
+        var lines = standardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var said = lines.Length == 0 ? "rsync printed nothing." : string.Join(" | ", lines.TakeLast(5));
+        if (exitCode == 30)
+        {
+            return $"no answer within {CourierTimeouts.Describe(nameof(CourierTimeouts.RsyncIo), ioTimeout)}. {said}";
+        }
+
+        if (standardError.Contains("during banner exchange", StringComparison.Ordinal) || standardError.Contains("Connection timed out", StringComparison.Ordinal))
+        {
+            return $"no answer within Courier:Ssh:ConnectTimeoutSeconds ({options.Value.Ssh.ConnectTimeoutSeconds} s). {said}";
+        }
+
+        return said;
     }
+
+    /// <summary>
+    /// The remote command rsync starts. It first makes the hermes path when missing, as the original's rsync did
+    /// (rsync's --mkpath needs 3.2.3 on both sides): best effort, never blocking rsync, and with <c>sudo -n</c> so
+    /// a sudoers entry allowing only rsync just skips it. ssh hands the command to the remote shell as one string,
+    /// so the path is single-quoted.
+    /// </summary>
+    private static string RemoteRsync(HermesAddress target, SshLogin login)
+    {
+        var sudo = login.Sudo ? "sudo " : string.Empty;
+        var root = target.Path.TrimEnd('/');
+        return root.Length == 0 ? $"{sudo}rsync" : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuote(root)} 2>/dev/null; {sudo}rsync";
+    }
+
+    private static string ShellQuote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
     private TransferResult Failed(string source, string target, string error, Stopwatch started)
     {

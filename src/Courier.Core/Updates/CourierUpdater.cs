@@ -93,7 +93,28 @@ public sealed partial class CourierUpdater(
         string deliveryKey,
         Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
         CancellationToken cancellationToken) =>
-        coordinator.UpdateAsync(source, deliveryKey, ct => PullAndDeliverAsync(source, deliver, ct), cancellationToken);
+        coordinator.UpdateAsync(source, deliveryKey, ct => PullAndDeliverWithinDeadlineAsync(source, deliver, ct), cancellationToken);
+
+    /// <summary>One run of a source's update, ended at <c>Courier:Timeouts:Update</c>: a hung source costs itself only.</summary>
+    private async Task<SourceReport> PullAndDeliverWithinDeadlineAsync(
+        ISource source,
+        Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
+        CancellationToken cancellationToken)
+    {
+        var limit = options.Value.Timeouts.Update;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+        try
+        {
+            return await PullAndDeliverAsync(source, deliver, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var error = $"the update did not finish within {CourierTimeouts.Describe(nameof(CourierTimeouts.Update), limit)} and was ended.";
+            LogPullFailed(source.Id, error);
+            return new SourceReport(source.Id, source.Type, null, error, []);
+        }
+    }
 
     private async Task<SourceReport> PullAndDeliverAsync(
         ISource source,

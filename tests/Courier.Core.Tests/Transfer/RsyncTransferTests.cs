@@ -26,12 +26,15 @@ public sealed class RsyncTransferTests : IAsyncLifetime
         _temp.Dispose();
     }
 
-    private IFileTransfer Transfer() =>
+    private IFileTransfer Transfer(Action<CourierOptions>? configure = null) =>
         new ServiceCollection()
             .AddCourier(o =>
             {
                 o.StateDirectory = _temp.Combine("state");
                 o.Ssh.StrictHostKeyChecking = "accept-new";
+                o.Retries.Delay = TimeSpan.FromMilliseconds(10);
+                o.Retries.MaxDelay = TimeSpan.FromMilliseconds(50);
+                configure?.Invoke(o);
             })
             .Services.BuildServiceProvider()
             .GetRequiredService<IFileTransfer>();
@@ -118,7 +121,55 @@ public sealed class RsyncTransferTests : IAsyncLifetime
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains(nobody.Ssh, result.Target, StringComparison.Ordinal);
         Assert.Contains("rsync", result.Error, StringComparison.Ordinal);
+        Assert.Equal(3, result.Attempts);
+        Assert.Equal(3, result.ToDeliveryResult().Attempts);
+        Assert.Contains("Connection refused", result.Error, StringComparison.Ordinal);
+        Assert.Contains("(after 3 attempts)", result.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task A_missing_hermes_path_on_the_target_is_created_as_the_original_did()
+    {
+        _temp.WriteFile("source/a.conf", "a");
+        var deep = new HermesAddress(_target.Endpoint, Path.Combine(Destination, "not", "yet", "there"));
+
+        var result = await Transfer().PushAsync(new Snapshot("test", Source, "x", "r1"), deep, Login(), null, CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("a", Read("not/yet/there/x/a.conf"));
+    }
+
+    [Fact]
+    public async Task A_target_that_accepts_and_never_answers_costs_the_rsync_io_deadline_which_the_error_names()
+    {
+        _temp.WriteFile("source/a.conf", "a");
+        await using var silent = await SshServer.StartAsync(new SshServerOptions { ExtraConfigLines = ["ForceCommand cat >/dev/null"] });
+
+        var result = await Transfer(o => { o.Timeouts.RsyncIo = TimeSpan.FromSeconds(1); o.Retries.Attempts = 1; })
+            .PushAsync(new Snapshot("test", Source, "x", "r1"), new HermesAddress(silent.Endpoint, Destination), new SshLogin(silent.User, silent.ClientKey.PrivateKeyPath, false), null, CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(30, result.ExitCode);
+        Assert.Contains("no answer within Courier:Timeouts:RsyncIo (00:00:01)", result.Error, StringComparison.Ordinal);
+        // Other test classes run at the same time: only this target's rsync and ssh are ours to look for.
+        Assert.DoesNotContain(ProcessProbe.Children(), child => child.CommandLine.Contains(silent.Endpoint.Split(':')[1], StringComparison.Ordinal) && child.Name is "rsync" or "ssh");
+    }
+
+    [Theory]
+    [InlineData(11, "error in file I/O")]
+    [InlineData(23, "partial transfer due to error")]
+    [InlineData(30, "timeout in data send/receive")]
+    public void Exit_codes_are_named_as_rsyncs_manual_names_them(int exitCode, string meaning) =>
+        Assert.Equal(meaning, Courier.Core.Transfer.RsyncExitCodes.Meaning(exitCode));
+
+    [Theory]
+    [InlineData(255, "ssh: connect to host 127.0.0.1 port 1: Connection refused", true)]
+    [InlineData(12, "rsync: connection unexpectedly closed", true)]
+    [InlineData(255, "Permission denied (publickey).", false)]
+    [InlineData(255, "Host key verification failed.", false)]
+    [InlineData(23, "rsync: mkdir failed", false)]
+    public void Only_transient_failures_are_retried(int exitCode, string error, bool transient) =>
+        Assert.Equal(transient, Courier.Core.Transfer.RsyncExitCodes.IsTransient(exitCode, error));
 
     [Fact]
     public async Task A_key_the_target_does_not_accept_is_a_failed_result()
@@ -130,6 +181,7 @@ public sealed class RsyncTransferTests : IAsyncLifetime
 
         Assert.False(result.Succeeded);
         Assert.Contains("Permission denied", result.Error, StringComparison.Ordinal);
+        Assert.Equal(1, result.Attempts);
         Assert.Null(Read("x/a.conf"));
     }
 }

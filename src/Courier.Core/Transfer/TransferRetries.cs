@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Polly;
+using Polly.Retry;
+
+namespace Courier.Core.Transfer;
+
+/// <summary>
+/// Retries of a transfer to one target after a transient failure (<see cref="RsyncExitCodes.IsTransient"/>):
+/// exponential backoff with jitter, at most <c>Courier:Retries:Attempts</c> tries, and no new try once
+/// <c>Courier:Retries:MaxElapsed</c> has passed since the first.
+/// </summary>
+internal static class TransferRetries
+{
+    private static readonly Meter Meter = new("Courier");
+    private static readonly Counter<long> Retries = Meter.CreateCounter<long>("courier.delivery.retries", unit: "{retry}", description: "Transfers tried again after a transient failure");
+
+    /// <summary>Runs <paramref name="attempt"/> until it succeeds, fails for good, or the bounds are reached; the result carries the number of tries.</summary>
+    public static async Task<TransferResult> RunAsync(CourierRetryOptions options, TimeProvider time, Func<CancellationToken, Task<TransferResult>> attempt, CancellationToken cancellationToken)
+    {
+        var attempts = 0;
+        var started = Stopwatch.StartNew();
+        var result = await Pipeline(options, time, started).ExecuteAsync(
+            async ct =>
+            {
+                attempts++;
+                return await attempt(ct).ConfigureAwait(false);
+            },
+            cancellationToken).ConfigureAwait(false);
+        return attempts == 1 ? result : result with
+        {
+            Attempts = attempts,
+            Error = result.Error is null ? null : $"{result.Error} (after {attempts} attempts)",
+        };
+    }
+
+    private static ResiliencePipeline<TransferResult> Pipeline(CourierRetryOptions options, TimeProvider time, Stopwatch started)
+    {
+        var builder = new ResiliencePipelineBuilder<TransferResult> { TimeProvider = time };
+        if (options.Attempts <= 1)
+        {
+            return builder.Build();
+        }
+
+        return builder.AddRetry(new RetryStrategyOptions<TransferResult>
+        {
+            MaxRetryAttempts = options.Attempts - 1,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.Delay,
+            MaxDelay = options.MaxDelay,
+            ShouldHandle = arguments => ValueTask.FromResult(
+                arguments.Outcome.Result is { Succeeded: false } failed &&
+                RsyncExitCodes.IsTransient(failed.ExitCode, failed.Error) &&
+                started.Elapsed < options.MaxElapsed),
+            OnRetry = _ =>
+            {
+                Retries.Add(1);
+                return ValueTask.CompletedTask;
+            },
+        }).Build();
+    }
+}

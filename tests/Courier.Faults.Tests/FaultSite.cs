@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Courier.Testing;
+
+namespace Courier.Faults.Tests;
+
+/// <summary>
+/// A real Courier host with a hermes-directory source and a real sshd target, short deadlines, and a check that the
+/// host leaves no child process running or defunct after each test.
+/// </summary>
+internal sealed class FaultSite : IAsyncDisposable
+{
+    private FaultSite(TempDirectory root, SshServer target)
+    {
+        Root = root;
+        Target = target;
+    }
+
+    public TempDirectory Root { get; }
+
+    public SshServer Target { get; }
+
+    public CourierHostProcess Host { get; private set; } = null!;
+
+    public string TargetDirectory => Root.Combine("target");
+
+    /// <summary>Deadlines short enough for tests.</summary>
+    public static Dictionary<string, string> ShortDeadlines() => new(StringComparer.Ordinal)
+    {
+        ["Courier:Timeouts:RsyncIo"] = "00:00:05",
+        ["Courier:Timeouts:RemoteForward"] = "00:00:02",
+        ["Courier:Timeouts:GitInactivity"] = "00:00:02",
+        ["Courier:Timeouts:Update"] = "00:01:00",
+        ["Courier:Retries:Attempts"] = "2",
+        ["Courier:Retries:Delay"] = "00:00:00.100",
+        ["Courier:Retries:MaxDelay"] = "00:00:00.200",
+    };
+
+    public static async Task<FaultSite> CreateAsync()
+    {
+        var root = TempDirectory.Create("courier-faults");
+        var site = new FaultSite(root, await SshServer.StartAsync());
+        Directory.CreateDirectory(root.Combine("hermes", "app"));
+        Directory.CreateDirectory(site.TargetDirectory);
+        Directory.CreateDirectory(root.Combine("config", "keys"));
+        File.Copy(site.Target.ClientKey.PrivateKeyPath, root.Combine("config", "keys", "courier.key"));
+        root.WriteFile("hermes/app/app.conf", "v1");
+        root.WriteFile("config/sources/app.json", """[{"type": "hermes-directory", "subdirectory": "app", "destinations": ["targets"]}]""");
+        return site;
+    }
+
+    /// <summary>An ssh destination object for <paramref name="server"/> (this site's target by default).</summary>
+    public string SshDestination(SshServer? server = null, string? path = null) =>
+        $$$"""{"type": "ssh", "address": "{{{(server ?? Target).Endpoint}}}", "path": "{{{path ?? TargetDirectory}}}", "ssh": {"user": "{{{(server ?? Target).User}}}", "key": "keys/{{{KeyFor(server)}}}", "sudo": false}}""";
+
+    public void WriteDestinations(params string[] destinations) =>
+        Root.WriteFile("config/destinations.json", $$"""{"targets": [{{string.Join(", ", destinations)}}]}""");
+
+    public async Task StartHostAsync(IDictionary<string, string>? settings = null)
+    {
+        var all = ShortDeadlines();
+        all["Courier:Ssh:StrictHostKeyChecking"] = "no";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            all[key] = value;
+        }
+
+        Host = await CourierHostProcess.StartAsync(new CourierHostProcessOptions
+        {
+            ConfigPath = Root.Combine("config"),
+            HermesDirectory = Root.Combine("hermes"),
+            StateDirectory = Root.Combine("state"),
+            SshAddress = "127.0.0.1:2222",
+            Settings = all,
+        });
+    }
+
+    /// <summary>Runs <c>/update_all</c> and returns every delivery of the report.</summary>
+    public async Task<IReadOnlyList<JsonElement>> UpdateAllAsync() =>
+        [.. (await UpdateAllReportAsync()).GetProperty("sources").EnumerateArray()
+            .SelectMany(source => source.GetProperty("destinations").EnumerateArray())
+            .SelectMany(destination => destination.GetProperty("deliveries").EnumerateArray())];
+
+    /// <summary>Runs <c>/update_all</c> and returns its JSON report.</summary>
+    public async Task<JsonElement> UpdateAllReportAsync()
+    {
+        var (_, body) = await Host.PostAsync("/update_all", acceptJson: true);
+        using var report = JsonDocument.Parse(body);
+        return report.RootElement.Clone();
+    }
+
+    /// <summary>Nothing the host started is still running or defunct.</summary>
+    public async Task AssertHostLeftNoProcessAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        IReadOnlyList<ChildProcess> children;
+        while ((children = ProcessProbe.Children(Host.ProcessId)).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(children.Count == 0, "the host left: " + string.Join("; ", children.Select(c => $"{c.Pid} {c.Name} {c.State} {c.CommandLine}")));
+    }
+
+    private string KeyFor(SshServer? server)
+    {
+        if (server is null || server == Target)
+        {
+            return "courier.key";
+        }
+
+        var name = $"server-{server.Port}.key";
+        if (!File.Exists(Root.Combine("config", "keys", name)))
+        {
+            File.Copy(server.ClientKey.PrivateKeyPath, Root.Combine("config", "keys", name));
+        }
+
+        return name;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+
+        await Target.DisposeAsync();
+        Root.Dispose();
+    }
+}
