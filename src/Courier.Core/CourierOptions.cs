@@ -55,6 +55,15 @@ public sealed class CourierOptions
 
     /// <summary>SSH settings.</summary>
     public CourierSshOptions Ssh { get; set; } = new();
+
+    /// <summary>Who may call the API (section <c>Courier:Api</c>).</summary>
+    public CourierApiOptions Api { get; set; } = new();
+
+    /// <summary>Limits of <c>/update_hermes</c> (section <c>Courier:UpdateHermes</c>).</summary>
+    public UpdateHermesOptions UpdateHermes { get; set; } = new();
+
+    /// <summary>Web hook secrets (section <c>Courier:WebHooks</c>).</summary>
+    public WebHookOptions WebHooks { get; set; } = new();
 }
 
 /// <summary>Defaults of git sources (section <c>Courier:Git</c>).</summary>
