@@ -49,7 +49,7 @@ internal static partial class WebHookApi
         var request = new WebHookRequest(name => headers[name].ToString(), bytes, time.GetUtcNow());
         if (provider.Verify(request) is { } refusal)
         {
-            LogRefused(logger, provider.Name, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", refusal);
+            LogRefused(logger, provider.Name, context.Connection.RemoteIpAddress?.ToString() ?? "unknown", provider.DeliveryId(request) ?? "none", refusal);
             return Results.Text(refusal, statusCode: StatusCodes.Status401Unauthorized);
         }
 
@@ -86,8 +86,8 @@ internal static partial class WebHookApi
         return Results.Text("queued", statusCode: StatusCodes.Status202Accepted);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} web hook from {Caller} refused: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string provider, string caller, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Provider} web hook from {Caller} refused (delivery {DeliveryId}): {Reason}")]
+    private static partial void LogRefused(ILogger logger, string provider, string caller, string deliveryId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Provider} web hook ignored: {Reason}")]
     private static partial void LogIgnored(ILogger logger, string provider, string reason);

@@ -20,7 +20,9 @@ internal sealed partial class AccessDeniedResultHandler(ILogger<AccessDeniedResu
         }
 
         var caller = context.Connection.RemoteIpAddress?.ToString() ?? "an unknown address";
-        var wrongToken = authorizeResult.AuthorizationFailure?.FailureReasons.Any(r => r.Message == AllowedCallerHandler.WrongTokenReason) == true;
+        // A caller with a valid token always passes, so a refused caller who sent one sent a wrong one. (An unauthenticated
+        // refusal is a "challenge", which carries no failure reasons.)
+        var wrongToken = BearerTokenAuthenticationHandler.HasBearerToken(context.Request);
         if (wrongToken)
         {
             LogWrongToken(logger, context.Request.Path, caller);
