@@ -91,6 +91,12 @@ public sealed class CourierSshOptions
     /// <summary>An optional ssh_config file passed to every ssh run with <c>-F</c> (host aliases, jump hosts).</summary>
     public string? ConfigFile { get; set; }
 
+    /// <summary>
+    /// An operator-supplied known_hosts file (keys pinned ahead of time); checked besides the keys Courier learns
+    /// in its state directory, so <c>StrictHostKeyChecking=yes</c> can be used.
+    /// </summary>
+    public string? KnownHostsFile { get; set; }
+
     /// <summary>Seconds ssh waits for a connection.</summary>
     public int ConnectTimeoutSeconds { get; set; } = 10;
 

@@ -87,4 +87,60 @@ public sealed class SeparateHostTests(SecuredSite site)
         Assert.Equal("inside", File.ReadAllText(Path.Combine(agentPath, "app", "app.conf")));
         Assert.Equal("shared-template.conf", new FileInfo(Path.Combine(agentPath, "app", "current.conf")).LinkTarget);
     }
+
+    [Fact]
+    public async Task A_pinned_host_key_that_does_not_match_is_refused_naming_the_host_and_both_fingerprints()
+    {
+        // The operator pinned another machine's key for the target's address: what a changed (or impostor) key looks like.
+        var knownHosts = site.Root.WriteFile("pinned_known_hosts", $"{KnownHostsName()} {site.Attacker.HostPublicKey}\n");
+        await using var host = await site.StartHostAsync(
+            new Dictionary<string, string> { ["Courier:Ssh:KnownHostsFile"] = knownHosts, ["Courier:Ssh:StrictHostKeyChecking"] = "yes" }, port: 8098, dualStackPort: 8099);
+        using var agent = site.AgentClient(port: 8098);
+        var agentPath = Path.Combine(site.AgentDirectory, "pinned");
+        Directory.CreateDirectory(agentPath);
+
+        var (status, report) = await SecuredSite.SendAsync(
+            agent, "/update_hermes", $$"""{"ssh": "{{site.Target.Endpoint}}", "path": "{{agentPath}}"}""", headers: [("Accept", "application/json")]);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        Assert.True(report.Contains($"host key of 127.0.0.1:{site.Target.Port} has changed", StringComparison.Ordinal), report);
+        Assert.Contains(await FingerprintAsync(site.Target.HostPublicKey), report, StringComparison.Ordinal);
+        Assert.Contains(await FingerprintAsync(site.Attacker.HostPublicKey), report, StringComparison.Ordinal);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(agentPath));
+    }
+
+    [Fact]
+    public async Task A_pinned_host_key_that_matches_lets_strict_checking_deliver()
+    {
+        var knownHosts = site.Root.WriteFile("good_known_hosts", $"{KnownHostsName()} {site.Target.HostPublicKey}\n");
+        await using var host = await site.StartHostAsync(
+            new Dictionary<string, string> { ["Courier:Ssh:KnownHostsFile"] = knownHosts, ["Courier:Ssh:StrictHostKeyChecking"] = "yes" }, port: 8100, dualStackPort: 8101);
+        using var agent = site.AgentClient(port: 8100);
+        var agentPath = Path.Combine(site.AgentDirectory, "pinned-ok");
+        Directory.CreateDirectory(agentPath);
+
+        var answer = await SecuredSite.SendAsync(agent, "/update_hermes", $$"""{"ssh": "{{site.Target.Endpoint}}", "path": "{{agentPath}}"}""");
+
+        Assert.Equal((HttpStatusCode.OK, "ok"), answer);
+        Assert.True(File.Exists(Path.Combine(agentPath, "secrets", "db.conf")));
+    }
+
+    /// <summary>The target as known_hosts names it (brackets and port unless the port is 22).</summary>
+    private string KnownHostsName() => site.Target.Port == 22 ? "127.0.0.1" : $"[127.0.0.1]:{site.Target.Port}";
+
+    /// <summary>The key's fingerprint as ssh-keygen -l prints it.</summary>
+    private static async Task<string> FingerprintAsync(string publicKey)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(file, publicKey + "\n");
+            var result = await CliWrap.Buffered.BufferedCommandExtensions.ExecuteBufferedAsync(CliWrap.Cli.Wrap("ssh-keygen").WithArguments(["-l", "-f", file]));
+            return result.StandardOutput.Split(' ')[1];
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

@@ -29,6 +29,18 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<CourierOptions
             }
         }
 
+        if (options.Ssh.KnownHostsFile is { Length: > 0 } knownHosts
+            && (!Path.IsPathRooted(knownHosts) || !File.Exists(knownHosts) || knownHosts.Any(char.IsWhiteSpace)))
+        {
+            failures.Add($"Courier:Ssh:KnownHostsFile must be an existing file named by an absolute path without spaces, got \"{knownHosts}\".");
+        }
+
+        if (options.WebHooks.GitLabSigningKey is { } signingKey && signingKey.StartsWith("whsec_", StringComparison.Ordinal)
+            && !Convert.TryFromBase64String(signingKey["whsec_".Length..], new byte[signingKey.Length], out _))
+        {
+            failures.Add("Courier:WebHooks:GitLabSigningKey starts with whsec_ but the rest is not base64.");
+        }
+
         if (options.Api.MaxBodyBytes is < 1024 or > 100 * 1024 * 1024)
         {
             failures.Add($"Courier:Api:MaxBodyBytes must be from 1024 to 104857600, got {options.Api.MaxBodyBytes}.");

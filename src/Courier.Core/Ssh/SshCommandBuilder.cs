@@ -28,6 +28,8 @@ internal sealed class SshCommandBuilder(IOptions<CourierOptions> options) : ISsh
             "-o", $"ConnectTimeout={ssh.ConnectTimeoutSeconds}",
             "-o", $"StrictHostKeyChecking={ssh.StrictHostKeyChecking}",
             "-o", $"UserKnownHostsFile={knownHosts}",
+            // The operator's pinned keys (Courier:Ssh:KnownHostsFile): checked with the learned ones, never written to.
+            "-o", $"GlobalKnownHostsFile={(string.IsNullOrEmpty(ssh.KnownHostsFile) ? "/dev/null" : ssh.KnownHostsFile)}",
             "-o", "ServerAliveInterval=15",
             "-o", "ServerAliveCountMax=3",
             "-o", "LogLevel=ERROR",

@@ -91,7 +91,8 @@ internal sealed partial class RsyncTransfer(
         var elapsed = started.Elapsed;
         if (result.ExitCode != 0)
         {
-            var error = $"rsync to {targetName} failed with exit code {result.ExitCode}: {LastLines(result.StandardError)}";
+            var error = HostKeyMismatch.Describe(result.StandardError, target.Ssh)
+                ?? $"rsync to {targetName} failed with exit code {result.ExitCode}: {LastLines(result.StandardError)}";
             LogTransferFailed(snapshot.SourceId, targetName, result.ExitCode, (long)elapsed.TotalMilliseconds, error);
             return new TransferResult(targetName, false, result.ExitCode, error, 0, elapsed);
         }
