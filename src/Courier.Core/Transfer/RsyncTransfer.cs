@@ -104,7 +104,7 @@ internal sealed partial class RsyncTransfer(
 
     private List<string> SshArguments(HermesAddress target, string host, int port, SshLogin login)
     {
-        var arguments = new List<string>(ssh.CommonArguments(login.KeyPath))
+        var arguments = new List<string>(ssh.CommonArguments(login.KeyPath, login.KnownHostsFile))
         {
             "-p", port.ToString(CultureInfo.InvariantCulture),
         };
