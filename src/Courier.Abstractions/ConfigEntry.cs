@@ -221,7 +221,7 @@ public sealed class DestinationDefinition : ConfigEntry
 
     /// <summary>
     /// The SSH login for rsync: the optional <c>"ssh"</c> object (<c>user</c>, <c>key</c> relative to this file,
-    /// <c>sudo</c>) over <see cref="DefaultSshLogin"/>.
+    /// <c>sudo</c>, <c>known_hosts</c> relative to this file) over <see cref="DefaultSshLogin"/>.
     /// </summary>
     public SshLogin ReadSshLogin()
     {
@@ -231,9 +231,18 @@ public sealed class DestinationDefinition : ConfigEntry
         }
 
         var key = GetString(ssh, "key");
+        var knownHosts = GetString(ssh, "known_hosts");
+        if (knownHosts is not null && (knownHosts.Length == 0 || knownHosts.Any(char.IsWhiteSpace)))
+        {
+            throw Error("\"ssh\".\"known_hosts\" must name a file (relative to this file) without spaces.");
+        }
+
         return new SshLogin(
             GetString(ssh, "user") ?? DefaultSshLogin.User,
             key is null ? DefaultSshLogin.KeyPath : ResolvePath(key),
-            GetBoolean(ssh, "sudo", DefaultSshLogin.Sudo));
+            GetBoolean(ssh, "sudo", DefaultSshLogin.Sudo))
+        {
+            KnownHostsFile = knownHosts is null ? DefaultSshLogin.KnownHostsFile : ResolvePath(knownHosts),
+        };
     }
 }

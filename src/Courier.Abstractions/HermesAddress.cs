@@ -48,6 +48,12 @@ public sealed record HermesAddress
             throw new ArgumentException($"The hermes address needs \"path\" as an absolute directory path, got \"{path}\".", nameof(path));
         }
 
+        if (path.Trim().TrimEnd('/').Length == 0)
+        {
+            // rsync --delete into / would remove everything on the target that is not in the snapshot.
+            throw new ArgumentException("The hermes address \"path\" must not be /: a delivery there would replace the whole file system.", nameof(path));
+        }
+
         SplitEndpoint(ssh);
         return new HermesAddress(ssh.Trim(), path);
     }

@@ -7,6 +7,9 @@ namespace Courier;
 /// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record SshLogin(string User, string? KeyPath, bool Sudo)
 {
+    /// <summary>A known_hosts file pinning the target's host key (a destination's <c>"ssh": {"known_hosts": ...}</c>), or null.</summary>
+    public string? KnownHostsFile { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{User} (key {KeyPath ?? "default"}, sudo {Sudo})";
 }
@@ -19,6 +22,9 @@ public sealed record SshLogin(string User, string? KeyPath, bool Sudo)
 /// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record SshGateway(string Host, int Port, string User, string? KeyPath)
 {
+    /// <summary>A known_hosts file pinning the gateway's host key, or null.</summary>
+    public string? KnownHostsFile { get; init; }
+
     /// <inheritdoc />
     public override string ToString() => $"{User}@{Host}:{Port}";
 }
@@ -118,4 +124,10 @@ public interface ISshCommandBuilder
     /// private file when it cannot be changed); a missing key throws <see cref="CourierConfigurationException"/>.
     /// </summary>
     IReadOnlyList<string> CommonArguments(string? keyPath);
+
+    /// <summary>
+    /// The common options, with the host key also checked against <paramref name="knownHostsFile"/> (a
+    /// destination's pinned keys) when it is set.
+    /// </summary>
+    IReadOnlyList<string> CommonArguments(string? keyPath, string? knownHostsFile) => CommonArguments(keyPath);
 }

@@ -61,6 +61,15 @@ public sealed class CourierOptions
 
     /// <summary>Retries of transient transfer failures (section <c>Courier:Retries</c>).</summary>
     public CourierRetryOptions Retries { get; set; } = new();
+
+    /// <summary>Who may call the API (section <c>Courier:Api</c>).</summary>
+    public CourierApiOptions Api { get; set; } = new();
+
+    /// <summary>Limits of <c>/update_hermes</c> (section <c>Courier:UpdateHermes</c>).</summary>
+    public UpdateHermesOptions UpdateHermes { get; set; } = new();
+
+    /// <summary>Web hook secrets (section <c>Courier:WebHooks</c>).</summary>
+    public WebHookOptions WebHooks { get; set; } = new();
 }
 
 /// <summary>Retries of a transfer to one target after a transient failure (section <c>Courier:Retries</c>).</summary>
@@ -103,6 +112,12 @@ public sealed class CourierSshOptions
 
     /// <summary>An optional ssh_config file passed to every ssh run with <c>-F</c> (host aliases, jump hosts).</summary>
     public string? ConfigFile { get; set; }
+
+    /// <summary>
+    /// An operator-supplied known_hosts file (keys pinned ahead of time); checked besides the keys Courier learns
+    /// in its state directory, so <c>StrictHostKeyChecking=yes</c> can be used.
+    /// </summary>
+    public string? KnownHostsFile { get; set; }
 
     /// <summary>Seconds ssh waits for a connection.</summary>
     public int ConnectTimeoutSeconds { get; set; } = 10;

@@ -2,6 +2,7 @@ using Courier;
 using Courier.Core;
 using Courier.Core.Configuration;
 using Courier.Core.Processes;
+using Courier.Core.Security;
 using Courier.Core.Ssh;
 using Courier.Core.Updates;
 using Courier.Core.Transfer;
@@ -27,6 +28,8 @@ public static class CourierServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CourierOptions>, CourierOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CourierOptions>, SecurityOptionsValidator>());
+        services.TryAddSingleton<HermesTargetPolicy>();
         services.AddLogging();
         services.AddHttpClient();
         services.TryAddSingleton(TimeProvider.System);

@@ -252,10 +252,15 @@ internal sealed class CourierRemoteDestinationFactory(
         }
 
         var key = definition.GetString(tunnel, "key");
+        var knownHosts = definition.GetString(tunnel, "known_hosts");
         return new SshGateway(
             host,
             definition.GetPort(tunnel, "port", 22),
             definition.GetString(tunnel, "user") ?? login.User,
-            key is null ? login.KeyPath : definition.ResolvePath(key));
+            key is null ? login.KeyPath : definition.ResolvePath(key))
+        {
+            // The gateway's keys may sit in the destination's pinned file or in a file of its own.
+            KnownHostsFile = knownHosts is null ? login.KnownHostsFile : definition.ResolvePath(knownHosts),
+        };
     }
 }

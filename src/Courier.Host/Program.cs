@@ -4,6 +4,7 @@ using Courier.Host;
 using Courier.Host.Api;
 using Courier.Host.Background;
 using Courier.Host.Plugins;
+using Courier.Host.Security;
 
 try
 {
@@ -19,6 +20,7 @@ try
         : PluginFolderLoader.DefaultDirectories;
     var plugins = PluginFolderLoader.LoadInto(courier, pluginDirectories);
     builder.Services.AddCourierBackground();
+    builder.AddCourierSecurity();
 
     var app = builder.Build();
     var catalog = app.Services.GetRequiredService<PluginCatalog>();
@@ -28,6 +30,7 @@ try
         string.Join(", ", catalog.SourceTypes),
         string.Join(", ", catalog.DestinationTypes));
 
+    app.UseCourierSecurity();
     app.MapCourierApi();
     await app.RunAsync().ConfigureAwait(false);
     return 0;

@@ -24,6 +24,18 @@ internal sealed class HermesDirectorySource(string? subdirectory, string? destin
     {
         var root = Path.GetFullPath(environment.HermesDirectory);
         var directory = subdirectory is null ? root : Path.GetFullPath(Path.Combine(root, subdirectory));
+        if (subdirectory is not null && Directory.Exists(directory))
+        {
+            var resolvedRoot = ResolvedPath.Resolve(root);
+            var resolved = ResolvedPath.Resolve(directory);
+            if (!ResolvedPath.IsWithin(resolved, resolvedRoot))
+            {
+                // rsync follows the link of the directory it is given: the outside files would be delivered.
+                throw new InvalidOperationException(
+                    $"hermes subdirectory \"{subdirectory}\" resolves through a symbolic link to {resolved}, outside the hermes directory {resolvedRoot}; refusing to push.");
+            }
+        }
+
         if (!Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException($"hermes directory \"{directory}\" does not exist; refusing to push (rsync --delete would wipe the destination).");

@@ -66,6 +66,8 @@ internal sealed class HermesSetup : IAsyncDisposable
             ["Courier:Ssh:User"] = Target.User,
             ["Courier:Ssh:Key"] = "keys/courier.key",
             ["Courier:Ssh:Sudo"] = "false",
+            // Agents' hermes paths live in the test's temporary directory, not /etc/opt.
+            ["Courier:UpdateHermes:AllowedPaths:0"] = Root.Path,
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

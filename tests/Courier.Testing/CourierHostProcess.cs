@@ -29,6 +29,9 @@ public sealed class CourierHostProcessOptions
 
     public int? Port { get; init; }
 
+    /// <summary>More URLs to listen on (e.g. <c>http://[::]:8081</c>, a dual-stack socket that sees IPv4 callers as <c>::ffff:a.b.c.d</c>).</summary>
+    public IReadOnlyList<string> AdditionalUrls { get; init; } = [];
+
     public NetworkNamespace? NetworkNamespace { get; init; }
 
     /// <summary>Where Courier.Host.dll is; the build output beside this solution when not set.</summary>
@@ -102,7 +105,7 @@ public sealed class CourierHostProcess : IAsyncDisposable
             throw new InvalidOperationException($"{hostDll} does not exist: build the solution first.");
         }
 
-        var process = BackgroundProcess.Start("dotnet", [hostDll, "--urls", $"http://{address}"], environment, options.NetworkNamespace?.Name);
+        var process = BackgroundProcess.Start("dotnet", [hostDll, "--urls", string.Join(';', [$"http://{address}", .. options.AdditionalUrls])], environment, options.NetworkNamespace?.Name);
         var client = options.NetworkNamespace?.CreateHttpClient(new Uri($"http://{address}")) ?? new HttpClient { BaseAddress = new Uri($"http://{address}") };
         var host = new CourierHostProcess(process, address, client);
         try

@@ -94,6 +94,13 @@ public sealed class CourierSite : IAsyncDisposable
             ["Courier:Ssh:User"] = Sshd.User,
             ["Courier:Ssh:Key"] = "keys/courier.key",
             ["Courier:Ssh:Sudo"] = "false",
+            // The sites' networks use documentation ranges standing in for the datacenters' private networks.
+            ["Courier:Api:AllowedNetworks:0"] = "127.0.0.0/8",
+            ["Courier:Api:AllowedNetworks:1"] = "198.51.100.0/24",
+            ["Courier:Api:AllowedNetworks:2"] = "203.0.113.0/24",
+            ["Courier:UpdateHermes:AllowedTargets:0"] = "127.0.0.0/8",
+            ["Courier:UpdateHermes:AllowedTargets:1"] = "198.51.100.0/24",
+            ["Courier:UpdateHermes:AllowedTargets:2"] = "203.0.113.0/24",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {

@@ -12,7 +12,9 @@ internal sealed class SshCommandBuilder(IOptions<CourierOptions> options) : ISsh
 
     public string SshExecutable => _options.Ssh.Executable;
 
-    public IReadOnlyList<string> CommonArguments(string? keyPath)
+    public IReadOnlyList<string> CommonArguments(string? keyPath) => CommonArguments(keyPath, null);
+
+    public IReadOnlyList<string> CommonArguments(string? keyPath, string? knownHostsFile)
     {
         var ssh = _options.Ssh;
         var arguments = new List<string>();
@@ -28,6 +30,8 @@ internal sealed class SshCommandBuilder(IOptions<CourierOptions> options) : ISsh
             "-o", $"ConnectTimeout={ssh.ConnectTimeoutSeconds}",
             "-o", $"StrictHostKeyChecking={ssh.StrictHostKeyChecking}",
             "-o", $"UserKnownHostsFile={knownHosts}",
+            // The operator's pinned keys (Courier:Ssh:KnownHostsFile): checked with the learned ones, never written to.
+            "-o", $"GlobalKnownHostsFile={PinnedKnownHosts(knownHostsFile)}",
             "-o", "ServerAliveInterval=15",
             "-o", "ServerAliveCountMax=3",
             "-o", "LogLevel=ERROR",
@@ -38,6 +42,19 @@ internal sealed class SshCommandBuilder(IOptions<CourierOptions> options) : ISsh
         }
 
         return arguments;
+    }
+
+    /// <summary>The operator's file and the destination's, as ssh's list of global known hosts files.</summary>
+    private string PinnedKnownHosts(string? destinationFile)
+    {
+        if (destinationFile is not null && !File.Exists(destinationFile))
+        {
+            throw new CourierConfigurationException($"known_hosts file \"{destinationFile}\" does not exist.");
+        }
+
+        string?[] files = [_options.Ssh.KnownHostsFile, destinationFile];
+        var existing = files.Where(f => !string.IsNullOrEmpty(f)).ToList();
+        return existing.Count == 0 ? "/dev/null" : string.Join(' ', existing);
     }
 
     private string KnownHostsFile()

@@ -39,7 +39,7 @@ internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ILogger<S
     private SshTunnel Start(SshTunnelRequest request, int localPort, StringBuilder stderr)
     {
         var gateway = request.Gateway;
-        var arguments = new List<string>(ssh.CommonArguments(gateway.KeyPath))
+        var arguments = new List<string>(ssh.CommonArguments(gateway.KeyPath, gateway.KnownHostsFile))
         {
             "-N",
             "-o", "ExitOnForwardFailure=yes",

@@ -91,7 +91,8 @@ internal sealed partial class RsyncTransfer(
         var elapsed = started.Elapsed;
         if (result.ExitCode != 0)
         {
-            var error = $"rsync to {targetName} failed with exit code {result.ExitCode} ({RsyncExitCodes.Meaning(result.ExitCode)}): {Explain(result.ExitCode, result.StandardError, ioTimeout)}";
+            var error = HostKeyMismatch.Describe(result.StandardError, target.Ssh)
+                ?? $"rsync to {targetName} failed with exit code {result.ExitCode} ({RsyncExitCodes.Meaning(result.ExitCode)}): {Explain(result.ExitCode, result.StandardError, ioTimeout)}";
             LogTransferFailed(snapshot.SourceId, targetName, result.ExitCode, (long)elapsed.TotalMilliseconds, error);
             return new TransferResult(targetName, false, result.ExitCode, error, 0, elapsed);
         }
@@ -103,7 +104,7 @@ internal sealed partial class RsyncTransfer(
 
     private List<string> SshArguments(HermesAddress target, string host, int port, SshLogin login)
     {
-        var arguments = new List<string>(ssh.CommonArguments(login.KeyPath))
+        var arguments = new List<string>(ssh.CommonArguments(login.KeyPath, login.KnownHostsFile))
         {
             "-p", port.ToString(CultureInfo.InvariantCulture),
         };

@@ -16,7 +16,7 @@ internal enum GitLabHookKind
 }
 
 /// <summary>
-/// A GitLab push event (<c>X-Gitlab-Event: Push Hook</c>), read as GitLab documents it: the branch from
+/// A GitLab push event (<c>X-Gitlab-Event: Push Hook</c>, or a System Hook with <c>event_name: push</c>), read as GitLab documents it: the branch from
 /// <c>ref</c> (<c>refs/heads/BRANCH</c>), the repository from <c>repository.url</c> and the SSH and HTTP clone URLs
 /// of <c>project</c> and <c>repository</c>.
 /// </summary>
@@ -42,9 +42,11 @@ internal sealed record GitLabPushEvent(GitLabHookKind Kind, string? Branch, IRea
         }
 
         var kind = ReadString(body, "object_kind") ?? ReadString(body, "event_name");
-        if (eventHeader is { Length: > 0 } && !string.Equals(eventHeader, "Push Hook", StringComparison.OrdinalIgnoreCase))
+        // A System Hook carries every kind of instance event; its pushes (event_name "push") are read like a Push Hook.
+        if (eventHeader is { Length: > 0 } && !string.Equals(eventHeader, "Push Hook", StringComparison.OrdinalIgnoreCase)
+            && !string.Equals(eventHeader, "System Hook", StringComparison.OrdinalIgnoreCase))
         {
-            return Ignored($"\"{eventHeader}\" events do not trigger deliveries; only \"Push Hook\" does.");
+            return Ignored($"\"{eventHeader}\" events do not trigger deliveries; only \"Push Hook\" and System Hook pushes do.");
         }
 
         if (kind is not null && !string.Equals(kind, "push", StringComparison.Ordinal))

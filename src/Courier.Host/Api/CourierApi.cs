@@ -1,17 +1,16 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Courier.Core;
-using Courier.Core.Triggers;
+using Courier.Core.Security;
 using Courier.Core.Updates;
-using Courier.Host.Background;
+using Courier.Host.Security;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Courier.Host.Api;
 
 /// <summary>The original Courier's HTTP API, answer for answer.</summary>
-internal static partial class CourierApi
+internal static class CourierApi
 {
     public const string Ok = "ok";
     public const string Failure = "There were errors. Check logs for details.";
@@ -30,12 +29,16 @@ internal static partial class CourierApi
         app.MapGet("/health", () => Results.Text(Ok));
         app.MapGet("/hermes_address", HermesAddressOfThisCourier);
 
-        var updates = app.MapGroup(string.Empty).AddEndpointFilter(AnswerBadRequests);
+        var apiBodyLimit = app.ServiceProvider.GetRequiredService<IOptions<CourierOptions>>().Value.Api.MaxBodyBytes;
+        var updates = app.MapGroup(string.Empty)
+            .AddEndpointFilter(AnswerBadRequests)
+            .RequireAuthorization(CourierSecurityExtensions.CallerPolicy)
+            .WithMetadata(new RequestSizeLimitAttribute(apiBodyLimit));
         updates.MapPost("/update_all", UpdateAll);
         updates.MapPost("/update_hermes", UpdateHermes);
         updates.MapPost("/update_from_hermes_directory", UpdateFromHermesDirectory);
         updates.MapPost("/update_from_git", UpdateFromGit);
-        updates.MapPost("/gitlab_web_hook", GitLabWebHook);
+        app.MapWebHooks();
         return app;
     }
 
@@ -53,7 +56,7 @@ internal static partial class CourierApi
     private static async Task<IResult> UpdateAll(HttpContext context, CourierUpdater updater) =>
         Answer(context, await updater.UpdateAsync(UpdateTrigger.All, context.RequestAborted).ConfigureAwait(false));
 
-    private static async Task<IResult> UpdateHermes(HttpContext context, CourierUpdater updater)
+    private static async Task<IResult> UpdateHermes(HttpContext context, CourierUpdater updater, HermesTargetPolicy policy)
     {
         var body = (await RequestBody.ReadAsync(context.Request, required: true, context.RequestAborted).ConfigureAwait(false))!.RequireObject();
         HermesAddress target;
@@ -66,7 +69,15 @@ internal static partial class CourierApi
             throw new BadRequestException(e.Message);
         }
 
-        return Answer(context, await updater.UpdateHermesAsync(target, context.RequestAborted).ConfigureAwait(false));
+        var check = await policy.CheckAsync(target, context.RequestAborted).ConfigureAwait(false);
+        if (check.Address is null)
+        {
+            throw new BadRequestException(
+                check.Message!,
+                check.Refusal == HermesTargetRefusal.ForbiddenTarget ? StatusCodes.Status403Forbidden : StatusCodes.Status400BadRequest);
+        }
+
+        return Answer(context, await updater.UpdateHermesAsync(check.Address, context.RequestAborted).ConfigureAwait(false));
     }
 
     private static async Task<IResult> UpdateFromHermesDirectory(HttpContext context, CourierUpdater updater)
@@ -84,35 +95,6 @@ internal static partial class CourierApi
         return Answer(context, await updater.UpdateAsync(UpdateTrigger.GitPush(url, branch), context.RequestAborted).ConfigureAwait(false));
     }
 
-    private static async Task<IResult> GitLabWebHook(HttpContext context, UpdateQueue queue, IOptions<CourierOptions> options, ILogger<UpdateQueue> logger)
-    {
-        if (options.Value.GitLabToken is { Length: > 0 } token && !TokenMatches(context.Request.Headers["X-Gitlab-Token"].ToString(), token))
-        {
-            LogHookRefused(logger);
-            return Results.Text("The X-Gitlab-Token header does not match Courier:GitLabToken.", statusCode: StatusCodes.Status401Unauthorized);
-        }
-
-        var body = (await RequestBody.ReadAsync(context.Request, required: true, context.RequestAborted).ConfigureAwait(false))!;
-        var push = GitLabPushEvent.Parse(body.Root, context.Request.Headers["X-Gitlab-Event"].ToString());
-        switch (push.Kind)
-        {
-            case GitLabHookKind.Invalid:
-                throw new BadRequestException($"Not a GitLab push event: {push.Reason}");
-            case GitLabHookKind.Ignored:
-                LogHookIgnored(logger, push.Reason!);
-                return Results.Text($"ignored: {push.Reason}");
-            default:
-                if (!queue.TryEnqueue($"GitLab push of {push.Branch} to {push.RepositoryUrls[0]}", push.Triggers))
-                {
-                    context.Response.Headers.RetryAfter = "5";
-                    return Results.Text("Too many deliveries are waiting; try again later.", statusCode: StatusCodes.Status503ServiceUnavailable);
-                }
-
-                LogHookQueued(logger, push.RepositoryUrls[0], push.Branch!);
-                return Results.Text("queued", statusCode: StatusCodes.Status202Accepted);
-        }
-    }
-
     /// <summary>Plain clients (an Armada agent compares the body with "ok") get the original's text; others may ask for the report.</summary>
     private static IResult Answer(HttpContext context, UpdateReport report)
     {
@@ -123,7 +105,7 @@ internal static partial class CourierApi
             : Results.Text(report.Succeeded ? Ok : Failure, statusCode: status);
     }
 
-    private static async ValueTask<object?> AnswerBadRequests(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> AnswerBadRequests(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         try
         {
@@ -131,19 +113,7 @@ internal static partial class CourierApi
         }
         catch (BadRequestException e)
         {
-            return Results.Text(e.Message, statusCode: StatusCodes.Status400BadRequest);
+            return Results.Text(e.Message, statusCode: e.StatusCode);
         }
     }
-
-    private static bool TokenMatches(string given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "GitLab web hook refused: wrong or missing X-Gitlab-Token")]
-    private static partial void LogHookRefused(ILogger logger);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "GitLab web hook ignored: {Reason}")]
-    private static partial void LogHookIgnored(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "GitLab web hook queued a delivery of {Repository} branch {Branch}")]
-    private static partial void LogHookQueued(ILogger logger, string repository, string branch);
 }
