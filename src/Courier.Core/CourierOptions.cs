@@ -55,6 +55,19 @@ public sealed class CourierOptions
 
     /// <summary>SSH settings.</summary>
     public CourierSshOptions Ssh { get; set; } = new();
+
+    /// <summary>The report history (section <c>Courier:Reports</c>).</summary>
+    public CourierReportOptions Reports { get; set; } = new();
+}
+
+/// <summary>How much report history the host keeps in <c>StateDirectory/reports/</c> (section <c>Courier:Reports</c>).</summary>
+public sealed class CourierReportOptions
+{
+    /// <summary>The most reports kept; older ones are deleted.</summary>
+    public int MaxCount { get; set; } = 500;
+
+    /// <summary>Reports older than this are deleted.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(14);
 }
 
 /// <summary>Defaults of git sources (section <c>Courier:Git</c>).</summary>

@@ -29,6 +29,7 @@ try
         string.Join(", ", catalog.DestinationTypes));
 
     app.MapCourierApi();
+    app.MapStatusApi();
     await app.RunAsync().ConfigureAwait(false);
     return 0;
 }
