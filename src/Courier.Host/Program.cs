@@ -3,6 +3,7 @@ using Courier.Core.Configuration;
 using Courier.Host;
 using Courier.Host.Api;
 using Courier.Host.Background;
+using Courier.Host.Diagnostics;
 using Courier.Host.Plugins;
 
 try
@@ -18,6 +19,7 @@ try
         ? configured
         : PluginFolderLoader.DefaultDirectories;
     var plugins = PluginFolderLoader.LoadInto(courier, pluginDirectories);
+    builder.AddCourierTelemetry();
     builder.Services.AddCourierBackground();
 
     var app = builder.Build();
@@ -30,6 +32,7 @@ try
 
     app.MapCourierApi();
     app.MapStatusApi();
+    app.MapCourierMetrics();
     await app.RunAsync().ConfigureAwait(false);
     return 0;
 }
