@@ -29,7 +29,9 @@ internal static class HostTelemetry
             });
         if (otlp)
         {
-            telemetry.WithTracing(tracing => tracing.AddSource(CourierTelemetry.Name).AddOtlpExporter());
+            // Only Courier's own activities are traced; the ASP.NET Core request around an update is not, so a
+            // parent-based sampler would drop every update started by an HTTP call.
+            telemetry.WithTracing(tracing => tracing.AddSource(CourierTelemetry.Name).SetSampler(new AlwaysOnSampler()).AddOtlpExporter());
         }
 
         return builder;
