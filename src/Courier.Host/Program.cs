@@ -4,6 +4,7 @@ using Courier.Host;
 using Courier.Host.Api;
 using Courier.Host.Background;
 using Courier.Host.Diagnostics;
+using Courier.Host.Health;
 using Courier.Host.Plugins;
 
 try
@@ -20,6 +21,7 @@ try
         : PluginFolderLoader.DefaultDirectories;
     var plugins = PluginFolderLoader.LoadInto(courier, pluginDirectories);
     builder.AddCourierTelemetry();
+    builder.Services.AddCourierReadiness();
     builder.Services.AddCourierBackground();
 
     var app = builder.Build();
@@ -33,6 +35,7 @@ try
     app.MapCourierApi();
     app.MapStatusApi();
     app.MapCourierMetrics();
+    app.MapReadiness();
     await app.RunAsync().ConfigureAwait(false);
     return 0;
 }
