@@ -5,6 +5,7 @@ using Courier.Host.Api;
 using Courier.Host.Background;
 using Courier.Host.Diagnostics;
 using Courier.Host.Health;
+using Courier.Host.OpenApi;
 using Courier.Host.Plugins;
 
 try
@@ -22,6 +23,7 @@ try
     var plugins = PluginFolderLoader.LoadInto(courier, pluginDirectories);
     builder.AddCourierTelemetry();
     builder.Services.AddCourierReadiness();
+    builder.Services.AddCourierOpenApi();
     builder.Services.AddCourierBackground();
 
     var app = builder.Build();
@@ -36,6 +38,7 @@ try
     app.MapStatusApi();
     app.MapCourierMetrics();
     app.MapReadiness();
+    app.MapOpenApi();
     await app.RunAsync().ConfigureAwait(false);
     return 0;
 }
