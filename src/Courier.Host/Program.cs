@@ -12,6 +12,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     HermesHostConfiguration.Apply(builder);
+    builder.Host.UseSystemd();
 
     var courier = builder.Services.AddCourier();
     builder.Services.AddOptions<CourierOptions>()
