@@ -20,7 +20,8 @@ internal static class StatusPageStyle
         .message { font-family: ui-monospace, monospace; white-space: pre-wrap; word-break: break-word; }
         small { color: #555; }
         @media (max-width: 40rem) {
-          table, tbody, tr, th, td { display: block; }
+          table, caption, tbody, tr, th, td { display: block; }
+          td.none { display: none; }
           thead { position: absolute; left: -9999px; }
           tr { margin-bottom: 1rem; border: 1px solid #ccc; }
           td::before { content: attr(data-label); display: block; font-weight: 600; font-size: .85rem; }
