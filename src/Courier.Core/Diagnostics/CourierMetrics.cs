@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 using Courier.Core.History;
 
 namespace Courier.Core.Diagnostics;
@@ -19,6 +20,9 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
     private readonly Counter<long> _pulls;
     private readonly Counter<long> _pullFailures;
     private readonly ConcurrentDictionary<string, long> _lastSuccess = new(StringComparer.Ordinal);
+
+    // Updates whose triggers were folded into one run of a source share that run's SourceReport: count it once.
+    private readonly ConditionalWeakTable<SourceReport, object> _recorded = [];
 
     public CourierMetrics()
     {
@@ -42,6 +46,11 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
         var finishedAt = (report.StartedAt + report.Duration).ToUnixTimeSeconds();
         foreach (var source in report.Sources)
         {
+            if (!_recorded.TryAdd(source, report))
+            {
+                continue;
+            }
+
             _pulls.Add(1, new KeyValuePair<string, object?>("source.type", source.Type));
             if (source.Error is not null)
             {

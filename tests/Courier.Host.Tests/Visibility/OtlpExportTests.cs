@@ -48,7 +48,7 @@ public sealed class OtlpExportTests : IAsyncLifetime
 
         await DeliveryScenario.PostAsync(host, "/update_all");
 
-        for (var attempt = 0; attempt < 300 && !(Has("traces", "courier.deliver") && Has("metrics", "courier.deliveries")); attempt++)
+        for (var attempt = 0; attempt < 300 && !(Has("traces", "courier.update") && Has("traces", "courier.pull") && Has("traces", "courier.deliver") && Has("metrics", "courier.deliveries")); attempt++)
         {
             await Task.Delay(100);
         }
