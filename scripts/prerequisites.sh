@@ -1,7 +1,9 @@
 # Installs what Courier and its tests run: rsync, OpenSSH (client and server), git, iproute2, procps, sudo.
-# Sourced by quickstart.sh and test.sh; installs only what is missing.
+# Sourced by quickstart.sh and test.sh; installs only what is missing. `--with-browser` (test.sh) adds Debian's
+# chromium, which the status page tests drive headless.
 ensure_prerequisites() {
   local missing=()
+  [ "${1:-}" != "--with-browser" ] || [ -x /usr/bin/chromium ] || missing+=(chromium)
   command -v rsync >/dev/null || missing+=(rsync)
   command -v ssh >/dev/null || missing+=(openssh-client)
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)

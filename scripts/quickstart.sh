@@ -52,6 +52,9 @@ Try next:
   echo 'LOG_LEVEL=debug' > .quickstart/hermes/app-config/extra.env
   curl -X POST http://127.0.0.1:$port/update_from_hermes_directory -d '{"subdirectory": "app-config"}'
   curl -X POST -H 'Accept: application/json' http://127.0.0.1:$port/update_all     # the full report
+  open http://127.0.0.1:$port/status in a browser                                  # what was delivered where, refreshing itself
+  curl http://127.0.0.1:$port/reports                                              # the report history, newest first
+  curl http://127.0.0.1:$port/metrics                                              # Prometheus metrics
   curl http://127.0.0.1:$port/hermes_address
   ls -R .quickstart/delivered
 Configuration: .quickstart/config (sources/, destinations.json). Stop with Ctrl+C.

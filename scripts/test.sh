@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The whole test suite, on a fresh Debian machine with the .NET 10 SDK:
 #   sudo scripts/test.sh
-# Installs rsync, OpenSSH, git and iproute2 when missing, builds in Release and runs every test project.
+# Installs rsync, OpenSSH, git, iproute2 and chromium (for the status page tests) when missing, builds in Release and runs every test project.
 # The tests start their own sshd processes (free loopback ports, keys they generate) and, for the
 # end-to-end suite, network namespaces: run as root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
-ensure_prerequisites
+ensure_prerequisites --with-browser
 
 results=artifacts/test-results
 rm -rf "$results"

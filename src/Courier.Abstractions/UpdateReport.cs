@@ -14,6 +14,12 @@ public sealed record UpdateReport(
     IReadOnlyList<string> ConfigurationErrors,
     IReadOnlyList<SourceReport> Sources)
 {
+    /// <summary>
+    /// The update's id: in every log line of the update, the <c>X-Courier-Update-Id</c> response header and the
+    /// report history. Empty when the report was not made by an updater.
+    /// </summary>
+    public string Id { get; init; } = string.Empty;
+
     /// <summary>Whether everything went well: no configuration error, every source pulled and delivered everywhere.</summary>
     public bool Succeeded => ConfigurationErrors.Count == 0 && Sources.All(s => s.Succeeded);
 }
@@ -38,6 +44,9 @@ public sealed record SourceReport(string Source, string Type, string? Revision, 
 /// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record DestinationReport(string Alias, string? Error, IReadOnlyList<DeliveryResult> Deliveries)
 {
+    /// <summary>The destination's type (<c>ssh</c>, <c>armada-local</c>, ...), when one was configured.</summary>
+    public string? Type { get; init; }
+
     /// <summary>Whether every target got the files.</summary>
     public bool Succeeded => Error is null && Deliveries.All(d => d.Succeeded);
 }

@@ -70,6 +70,9 @@ public sealed class CourierOptions
 
     /// <summary>Web hook secrets (section <c>Courier:WebHooks</c>).</summary>
     public WebHookOptions WebHooks { get; set; } = new();
+
+    /// <summary>The report history (section <c>Courier:Reports</c>).</summary>
+    public CourierReportOptions Reports { get; set; } = new();
 }
 
 /// <summary>Retries of a transfer to one target after a transient failure (section <c>Courier:Retries</c>).</summary>
@@ -86,6 +89,16 @@ public sealed class CourierRetryOptions
 
     /// <summary>No retry starts once this much time has passed since the first try (default 5 minutes).</summary>
     public TimeSpan MaxElapsed { get; set; } = TimeSpan.FromMinutes(5);
+}
+
+/// <summary>How much report history the host keeps in <c>StateDirectory/reports/</c> (section <c>Courier:Reports</c>).</summary>
+public sealed class CourierReportOptions
+{
+    /// <summary>The most reports kept; older ones are deleted.</summary>
+    public int MaxCount { get; set; } = 500;
+
+    /// <summary>Reports older than this are deleted.</summary>
+    public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(14);
 }
 
 /// <summary>Defaults of git sources (section <c>Courier:Git</c>).</summary>

@@ -62,6 +62,16 @@ internal sealed class CourierOptionsValidator : IValidateOptions<CourierOptions>
             failures.Add($"Courier:Git:PollInterval must be from {PollIntervals.Minimum} to {PollIntervals.Maximum}, got {poll}.");
         }
 
+        if (options.Reports.MaxCount is < 1 or > 100_000)
+        {
+            failures.Add($"Courier:Reports:MaxCount must be from 1 to 100000, got {options.Reports.MaxCount}.");
+        }
+
+        if (options.Reports.MaxAge <= TimeSpan.Zero)
+        {
+            failures.Add($"Courier:Reports:MaxAge must be positive (e.g. 14.00:00:00 for 14 days), got {options.Reports.MaxAge}.");
+        }
+
         var ssh = options.Ssh;
         if (string.IsNullOrWhiteSpace(ssh.User) || ssh.User.StartsWith('-'))
         {

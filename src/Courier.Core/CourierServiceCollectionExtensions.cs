@@ -3,6 +3,8 @@ using Courier.Core;
 using Courier.Core.Configuration;
 using Courier.Core.Processes;
 using Courier.Core.Security;
+using Courier.Core.Diagnostics;
+using Courier.Core.History;
 using Courier.Core.Ssh;
 using Courier.Core.Updates;
 using Courier.Core.Transfer;
@@ -44,6 +46,11 @@ public static class CourierServiceCollectionExtensions
             provider.GetServices<IDestinationFactory>()));
         services.TryAddSingleton<HermesConfigurationLoader>();
         services.TryAddSingleton<SourceUpdateCoordinator>();
+        services.TryAddSingleton<FileReportStore>();
+        services.TryAddSingleton<IReportStore>(provider => provider.GetRequiredService<FileReportStore>());
+        services.TryAddSingleton<CourierMetrics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, FileReportStore>(provider => provider.GetRequiredService<FileReportStore>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, CourierMetrics>(provider => provider.GetRequiredService<CourierMetrics>()));
         services.TryAddSingleton<CourierUpdater>();
         return new CourierBuilder(services);
     }

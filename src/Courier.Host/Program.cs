@@ -3,6 +3,9 @@ using Courier.Core.Configuration;
 using Courier.Host;
 using Courier.Host.Api;
 using Courier.Host.Background;
+using Courier.Host.Diagnostics;
+using Courier.Host.Health;
+using Courier.Host.OpenApi;
 using Courier.Host.Plugins;
 using Courier.Host.Security;
 
@@ -10,6 +13,7 @@ try
 {
     var builder = WebApplication.CreateBuilder(args);
     HermesHostConfiguration.Apply(builder);
+    builder.Host.UseSystemd();
 
     var courier = builder.Services.AddCourier();
     builder.Services.AddOptions<CourierOptions>()
@@ -19,6 +23,9 @@ try
         ? configured
         : PluginFolderLoader.DefaultDirectories;
     var plugins = PluginFolderLoader.LoadInto(courier, pluginDirectories);
+    builder.AddCourierTelemetry();
+    builder.Services.AddCourierReadiness();
+    builder.Services.AddCourierOpenApi();
     builder.Services.AddCourierBackground();
     builder.AddCourierSecurity();
 
@@ -32,6 +39,10 @@ try
 
     app.UseCourierSecurity();
     app.MapCourierApi();
+    app.MapStatusApi();
+    app.MapCourierMetrics();
+    app.MapReadiness();
+    app.MapOpenApi();
     await app.RunAsync().ConfigureAwait(false);
     return 0;
 }

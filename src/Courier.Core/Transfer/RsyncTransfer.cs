@@ -68,7 +68,7 @@ internal sealed partial class RsyncTransfer(
         var arguments = new List<string>
         {
             "--checksum", "--recursive", "--compress", "--links", "--delete", "--delay-updates",
-            "--exclude=.git*", "--stats", $"--timeout={(long)ioTimeout.TotalSeconds}",
+            "--exclude=.git*", "--stats", "--itemize-changes", $"--timeout={(long)ioTimeout.TotalSeconds}",
             $"--rsh={remoteShell}",
             $"--rsync-path={RemoteRsync(target, login)}",
         };
@@ -192,6 +192,7 @@ internal sealed partial class RsyncTransfer(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Push of {Source} to {Target} failed: exit code {ExitCode} after {ElapsedMs} ms: {Error}")]
     private partial void LogTransferFailed(string source, string target, int exitCode, long elapsedMs, string error);
 
+    // With --itemize-changes, the standard output lists every file changed at the target ("<f.st...... app.conf": sent, size and time changed).
     [LoggerMessage(Level = LogLevel.Debug, Message = "rsync to {Target} said: {StandardOutput} {StandardError}")]
     private partial void LogRsyncOutput(string target, string standardOutput, string standardError);
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using Courier.Core.Configuration;
+using Courier.Core.Diagnostics;
+using Courier.Core.History;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -15,6 +17,7 @@ public sealed partial class CourierUpdater(
     SourceUpdateCoordinator coordinator,
     IOptions<CourierOptions> options,
     TimeProvider time,
+    IEnumerable<IUpdateReportSink> reportSinks,
     ILogger<CourierUpdater> logger)
 {
     /// <summary>Delivers the sources <paramref name="trigger"/> concerns to their destinations.</summary>
@@ -52,7 +55,7 @@ public sealed partial class CourierUpdater(
             async (source, snapshot, ct) =>
             {
                 var result = await transfer.PushAsync(snapshot, target, login, gateway: null, ct).ConfigureAwait(false);
-                return [new DestinationReport(target.ToString(), null, [result.ToDeliveryResult()])];
+                return [new DestinationReport(target.ToString(), null, [result.ToDeliveryResult()]) { Type = "ssh" }];
             },
             cancellationToken);
     }
@@ -66,6 +69,9 @@ public sealed partial class CourierUpdater(
     {
         var startedAt = time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
+        var id = UpdateIds.New(startedAt);
+        using var activity = CourierTelemetry.ActivitySource.StartActivity("courier.update")?.SetTag("courier.update.id", id).SetTag("courier.trigger", triggerName);
+        using var scope = logger.BeginScope("Update {UpdateId}", id);
         LogUpdateStarted(triggerName);
         var loaded = configuration.LoadSources();
         var errors = new List<string>(loaded.Errors);
@@ -77,13 +83,15 @@ public sealed partial class CourierUpdater(
             parallel,
             async (index, ct) => reports[index] = await UpdateSourceAsync(matching[index], deliveryKey, deliver, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
-        var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports);
+        var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports) { Id = id };
         foreach (var error in report.Sources.SelectMany(Errors))
         {
             LogDeliveryError(error);
         }
 
         LogUpdateFinished(triggerName, matching.Count, report.Succeeded, (long)stopwatch.Elapsed.TotalMilliseconds);
+        activity?.SetStatus(report.Succeeded ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
+        await ReportSinks.PublishAsync(reportSinks, report, logger).ConfigureAwait(false);
         return report;
     }
 
@@ -121,15 +129,21 @@ public sealed partial class CourierUpdater(
         Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
         CancellationToken cancellationToken)
     {
+        using var scope = logger.BeginScope("Source {Source}", source.Id);
         Snapshot snapshot;
-        try
+        using (var pull = CourierTelemetry.ActivitySource.StartActivity("courier.pull")?.SetTag("courier.source", source.Id))
         {
-            snapshot = await source.PullAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogPullFailed(source.Id, e.Message);
-            return new SourceReport(source.Id, source.Type, null, $"pull failed, nothing was delivered: {e.Message}", []);
+            try
+            {
+                snapshot = await source.PullAsync(cancellationToken).ConfigureAwait(false);
+                pull?.SetTag("courier.revision", snapshot.Revision);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                pull?.SetStatus(ActivityStatusCode.Error, e.Message);
+                LogPullFailed(source.Id, e.Message);
+                return new SourceReport(source.Id, source.Type, null, $"pull failed, nothing was delivered: {e.Message}", []);
+            }
         }
 
         LogPulled(source.Id, snapshot.Revision);
@@ -167,14 +181,18 @@ public sealed partial class CourierUpdater(
 
     private static async Task<DestinationReport> DeliverAsync(IDestination destination, Snapshot snapshot, CancellationToken cancellationToken)
     {
+        using var activity = CourierTelemetry.ActivitySource.StartActivity("courier.deliver")?
+            .SetTag("courier.source", snapshot.SourceId).SetTag("courier.destination", destination.Alias).SetTag("courier.destination.type", destination.Type);
         try
         {
             var results = await destination.DeliverAsync(snapshot, cancellationToken).ConfigureAwait(false);
-            return new DestinationReport(destination.Alias, null, results);
+            activity?.SetStatus(results.All(r => r.Succeeded) ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
+            return new DestinationReport(destination.Alias, null, results) { Type = destination.Type };
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return new DestinationReport(destination.Alias, $"{destination.Type} destination failed: {e.Message}", []);
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            return new DestinationReport(destination.Alias, $"{destination.Type} destination failed: {e.Message}", []) { Type = destination.Type };
         }
     }
 

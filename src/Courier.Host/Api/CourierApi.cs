@@ -14,6 +14,7 @@ internal static class CourierApi
 {
     public const string Ok = "ok";
     public const string Failure = "There were errors. Check logs for details.";
+    public const string UpdateIdHeader = "X-Courier-Update-Id";
 
     public static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web)
     {
@@ -99,6 +100,7 @@ internal static class CourierApi
     private static IResult Answer(HttpContext context, UpdateReport report)
     {
         var status = report.Succeeded ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError;
+        context.Response.Headers[UpdateIdHeader] = report.Id;
         var wantsJson = context.Request.Headers.Accept.Any(value => value?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
         return wantsJson
             ? Results.Json(report, ReportJson, statusCode: status)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Courier.Core;
 using Courier.Core.Updates;
+using Courier.Host.Health;
 using Microsoft.Extensions.Options;
 
 namespace Courier.Host.Background;
@@ -17,19 +18,22 @@ namespace Courier.Host.Background;
 /// </summary>
 internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
 {
+    private const string StartupReason = "start-up";
     private readonly CourierUpdater _updater;
     private readonly SourceUpdateCoordinator _coordinator;
     private readonly IOptions<CourierOptions> _options;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<UpdateQueue> _logger;
+    private readonly StartupUpdate _startup;
     private readonly CoalescingRunner<UpdateReport?> _runner = new();
     private readonly CancellationTokenSource _abort = new();
     private readonly ConcurrentDictionary<Task, string> _accepted = new();
     private readonly Meter _meter = new(SourceUpdateCoordinator.MeterName);
     private volatile bool _stopping;
 
-    public UpdateQueue(CourierUpdater updater, SourceUpdateCoordinator coordinator, IOptions<CourierOptions> options, IHostApplicationLifetime lifetime, ILogger<UpdateQueue> logger)
+    public UpdateQueue(CourierUpdater updater, SourceUpdateCoordinator coordinator, IOptions<CourierOptions> options, IHostApplicationLifetime lifetime, StartupUpdate startup, ILogger<UpdateQueue> logger)
     {
+        _startup = startup;
         _updater = updater;
         _coordinator = coordinator;
         _options = options;
@@ -68,7 +72,7 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
         if (_options.Value.UpdateAllOnStart)
         {
             await WaitForStartAsync(stoppingToken).ConfigureAwait(false);
-            TryEnqueue("start-up", [UpdateTrigger.All]);
+            TryEnqueue(StartupReason, [UpdateTrigger.All]);
         }
     }
 
@@ -120,6 +124,11 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
     private void Finished(Task<UpdateReport?> update)
     {
         _accepted.TryRemove(update, out var reason);
+        if (reason == StartupReason)
+        {
+            _startup.MarkFinished();
+        }
+
         if (update.IsFaulted)
         {
             LogFailed(update.Exception.GetBaseException(), reason ?? "?");

@@ -1,0 +1,91 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using Courier.Core.History;
+
+namespace Courier.Core.Diagnostics;
+
+/// <summary>
+/// The update, delivery and pull instruments of the <c>Courier</c> meter, recorded from each finished report:
+/// <c>courier.updates</c>, <c>courier.deliveries</c>, <c>courier.delivery.duration</c>, <c>courier.delivery.bytes</c>,
+/// <c>courier.pulls</c>, <c>courier.pull.failures</c> and <c>courier.source.last_success</c>.
+/// </summary>
+internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
+{
+    private readonly Meter _meter = new(CourierTelemetry.Name);
+    private readonly Counter<long> _updates;
+    private readonly Counter<long> _deliveries;
+    private readonly Histogram<double> _deliveryDuration;
+    private readonly Histogram<long> _deliveryBytes;
+    private readonly Counter<long> _pulls;
+    private readonly Counter<long> _pullFailures;
+    private readonly ConcurrentDictionary<string, long> _lastSuccess = new(StringComparer.Ordinal);
+
+    // Updates whose triggers were folded into one run of a source share that run's SourceReport: count it once.
+    private readonly ConditionalWeakTable<SourceReport, object> _recorded = [];
+
+    public CourierMetrics()
+    {
+        _updates = _meter.CreateCounter<long>("courier.updates", "{update}", "Updates finished, by trigger kind and outcome.");
+        _deliveries = _meter.CreateCounter<long>("courier.deliveries", "{delivery}", "Deliveries to one target, by destination type and outcome.");
+        _deliveryDuration = _meter.CreateHistogram<double>("courier.delivery.duration", "s", "How long a delivery to one target took.");
+        _deliveryBytes = _meter.CreateHistogram<long>("courier.delivery.bytes", "By", "Bytes a delivery to one target sent.");
+        _pulls = _meter.CreateCounter<long>("courier.pulls", "{pull}", "Pulls of a source, failed or not.");
+        _pullFailures = _meter.CreateCounter<long>("courier.pull.failures", "{pull}", "Pulls of a source that failed.");
+        _meter.CreateObservableGauge(
+            "courier.source.last_success",
+            () => _lastSuccess.Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("source", pair.Key))),
+            "s",
+            "When a source was last pulled and delivered everywhere, in Unix seconds.");
+    }
+
+    public ValueTask OnReportAsync(UpdateReport report, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        _updates.Add(1, new("trigger", TriggerKinds.Of(report.Trigger)), new("outcome", Outcome(report.Succeeded)));
+        var finishedAt = (report.StartedAt + report.Duration).ToUnixTimeSeconds();
+        foreach (var source in report.Sources)
+        {
+            if (!_recorded.TryAdd(source, report))
+            {
+                continue;
+            }
+
+            _pulls.Add(1, new KeyValuePair<string, object?>("source.type", source.Type));
+            if (source.Error is not null)
+            {
+                _pullFailures.Add(1, new KeyValuePair<string, object?>("source.type", source.Type));
+            }
+
+            foreach (var destination in source.Destinations)
+            {
+                var type = new KeyValuePair<string, object?>("destination.type", destination.Type ?? "unknown");
+                if (destination.Error is not null && destination.Deliveries.Count == 0)
+                {
+                    _deliveries.Add(1, type, new("outcome", "failed"));
+                }
+
+                foreach (var delivery in destination.Deliveries)
+                {
+                    _deliveries.Add(1, type, new("outcome", Outcome(delivery.Succeeded)));
+                    _deliveryDuration.Record(delivery.Duration.TotalSeconds, type);
+                    if (delivery.Succeeded)
+                    {
+                        _deliveryBytes.Record(delivery.BytesSent, type);
+                    }
+                }
+            }
+
+            if (source.Succeeded)
+            {
+                _lastSuccess[source.Source] = finishedAt;
+            }
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public void Dispose() => _meter.Dispose();
+
+    private static string Outcome(bool succeeded) => succeeded ? "succeeded" : "failed";
+}

@@ -1,0 +1,104 @@
+namespace Courier.Core.History;
+
+/// <summary>Computes <see cref="CourierStatus"/> from the history, oldest report first (so it survives a restart).</summary>
+public static class StatusBuilder
+{
+    /// <summary>The status after <paramref name="reports"/> (oldest first).</summary>
+    public static CourierStatus Build(IReadOnlyList<UpdateReport> reports, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(reports);
+        var sources = new SortedDictionary<string, SourceState>(StringComparer.Ordinal);
+        foreach (var report in reports)
+        {
+            foreach (var source in report.Sources)
+            {
+                if (!sources.TryGetValue(source.Source, out var state))
+                {
+                    sources[source.Source] = state = new SourceState(source.Type);
+                }
+
+                state.Apply(report, source);
+            }
+        }
+
+        return new CourierStatus(now, reports.Count == 0 ? null : reports[^1].Id, [.. sources.Select(pair => pair.Value.ToStatus(pair.Key))]);
+    }
+
+    private sealed class SourceState(string type)
+    {
+        private readonly SortedDictionary<(string Destination, string Target), TargetState> _targets = [];
+        private string? _revision;
+        private DateTimeOffset? _pulledAt;
+        private string? _pullError;
+        private DateTimeOffset? _failingSince;
+        private string _lastUpdate = string.Empty;
+
+        public void Apply(UpdateReport report, SourceReport source)
+        {
+            _lastUpdate = report.Id;
+            if (source.Error is not null)
+            {
+                _pullError = source.Error;
+                _failingSince ??= report.StartedAt;
+                return;
+            }
+
+            (_revision, _pulledAt, _pullError, _failingSince) = (source.Revision, report.StartedAt, null, null);
+            foreach (var destination in source.Destinations)
+            {
+                if (destination.Error is not null && destination.Deliveries.Count == 0)
+                {
+                    Target(destination.Alias, destination.Alias).Failed(new DeliveryEvent(report.Id, report.StartedAt, source.Revision, destination.Error));
+                    continue;
+                }
+
+                foreach (var delivery in destination.Deliveries)
+                {
+                    var target = Target(destination.Alias, delivery.Target);
+                    var attempt = new DeliveryEvent(report.Id, report.StartedAt, source.Revision, delivery.Error);
+                    if (delivery.Succeeded)
+                    {
+                        target.Succeeded(attempt);
+                    }
+                    else
+                    {
+                        target.Failed(attempt with { Error = delivery.Error ?? "failed" });
+                    }
+                }
+            }
+        }
+
+        public SourceStatus ToStatus(string id) => new(
+            id,
+            type,
+            _revision,
+            _pulledAt,
+            _pullError,
+            _failingSince,
+            _lastUpdate,
+            [.. _targets.Select(pair => new TargetStatus(pair.Key.Destination, pair.Key.Target, pair.Value.Ok, pair.Value.LastSuccess, pair.Value.LastFailure))]);
+
+        private TargetState Target(string destination, string target)
+        {
+            if (!_targets.TryGetValue((destination, target), out var state))
+            {
+                _targets[(destination, target)] = state = new TargetState();
+            }
+
+            return state;
+        }
+    }
+
+    private sealed class TargetState
+    {
+        public bool Ok { get; private set; }
+
+        public DeliveryEvent? LastSuccess { get; private set; }
+
+        public DeliveryEvent? LastFailure { get; private set; }
+
+        public void Succeeded(DeliveryEvent attempt) => (Ok, LastSuccess) = (true, attempt);
+
+        public void Failed(DeliveryEvent attempt) => (Ok, LastFailure) = (false, attempt);
+    }
+}

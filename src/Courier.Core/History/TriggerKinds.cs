@@ -1,0 +1,19 @@
+namespace Courier.Core.History;
+
+/// <summary>The few kinds of trigger, for metrics and filters (a report's trigger text names repositories and addresses).</summary>
+public static class TriggerKinds
+{
+    /// <summary>The kind of a report's trigger text: <c>all</c>, <c>git</c>, <c>hermes-directory</c>, <c>update_hermes</c> or <c>other</c>.</summary>
+    public static string Of(string trigger)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        return trigger switch
+        {
+            _ when trigger.StartsWith("update_hermes", StringComparison.Ordinal) => "update_hermes",
+            _ when trigger.StartsWith("git push", StringComparison.Ordinal) => "git",
+            _ when trigger.StartsWith("hermes directory", StringComparison.Ordinal) => "hermes-directory",
+            _ when trigger.StartsWith("all sources", StringComparison.Ordinal) => "all",
+            _ => "other",
+        };
+    }
+}

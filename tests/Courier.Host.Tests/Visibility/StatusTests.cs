@@ -1,0 +1,86 @@
+using System.Text.Json;
+
+namespace Courier.Host.Tests.Visibility;
+
+/// <summary><c>GET /status</c>: JSON for programs, an HTML page for people, both computed from the history.</summary>
+public sealed class StatusTests : IAsyncLifetime
+{
+    private HermesSetup _setup = null!;
+
+    public async Task InitializeAsync()
+    {
+        _setup = await HermesSetup.CreateAsync();
+        DeliveryScenario.Configure(_setup);
+    }
+
+    public async Task DisposeAsync() => await _setup.DisposeAsync();
+
+    [Fact]
+    public async Task Status_json_shows_the_last_revision_and_delivery_of_each_target_and_survives_a_restart()
+    {
+        JsonElement report;
+        await using (var host = await _setup.StartHostAsync())
+        {
+            report = (await DeliveryScenario.PostAsync(host, "/update_all")).Report;
+        }
+
+        await using (var host = await _setup.StartHostAsync())
+        {
+            var status = await DeliveryScenario.GetJsonAsync(host, "/status");
+
+            var sources = status.GetProperty("sources").EnumerateArray().ToDictionary(s => s.GetProperty("source").GetString()!);
+            var good = sources["hermes-directory:good"];
+            var revision = DeliveryScenario.Source(report, "good").GetProperty("revision").GetString();
+            Assert.Equal(revision, good.GetProperty("revision").GetString());
+            Assert.True(good.GetProperty("ok").GetBoolean());
+            var goodTarget = Assert.Single(good.GetProperty("targets").EnumerateArray());
+            Assert.Equal("target", goodTarget.GetProperty("destination").GetString());
+            Assert.Equal(revision, goodTarget.GetProperty("last_success").GetProperty("revision").GetString());
+            Assert.Equal(report.GetProperty("id").GetString(), goodTarget.GetProperty("last_success").GetProperty("update").GetString());
+
+            var bad = Assert.Single(sources["hermes-directory:bad"].GetProperty("targets").EnumerateArray());
+            Assert.False(bad.GetProperty("ok").GetBoolean());
+            Assert.Equal(JsonValueKind.Null, bad.GetProperty("last_success").ValueKind);
+            Assert.Contains("Connection refused", bad.GetProperty("last_failure").GetProperty("error").GetString(), StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task The_status_page_in_headless_chromium_shows_the_succeeding_and_the_failing_delivery()
+    {
+        await using var host = await _setup.StartHostAsync();
+        var report = (await DeliveryScenario.PostAsync(host, "/update_all")).Report;
+        var revision = DeliveryScenario.Source(report, "good").GetProperty("revision").GetString()!;
+        var error = DeliveryScenario.Source(report, "bad").GetProperty("destinations")[0].GetProperty("deliveries")[0].GetProperty("error").GetString()!;
+
+        var dom = await HeadlessChromium.DumpDomAsync($"{host.BaseUrl}/status");
+
+        Assert.Contains("<meta http-equiv=\"refresh\"", dom, StringComparison.Ordinal);
+        Assert.Contains("name=\"viewport\"", dom, StringComparison.Ordinal);
+        var rows = dom.Split("<tr>").Skip(2).ToDictionary(row => row.Contains("hermes-directory:good", StringComparison.Ordinal) ? "good" : "bad");
+        Assert.Contains(revision[..12], rows["good"], StringComparison.Ordinal);
+        Assert.Contains("<td class=\"ok\"", rows["good"], StringComparison.Ordinal);
+        Assert.Contains("<td class=\"failing\"", rows["bad"], StringComparison.Ordinal);
+        Assert.Contains(AsSerializedText(error), rows["bad"], StringComparison.Ordinal);
+        Assert.Contains($"href=\"/reports/{report.GetProperty("id").GetString()}\"", rows["bad"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_status_page_stacks_on_a_phone_screen()
+    {
+        await using var host = await _setup.StartHostAsync();
+        await DeliveryScenario.PostAsync(host, "/update_all");
+        var png = _setup.Root.Combine("phone.png");
+
+        await HeadlessChromium.ScreenshotAsync($"{host.BaseUrl}/status", png, 390, 844);
+
+        using var image = File.OpenRead(png);
+        var header = new byte[24];
+        image.ReadExactly(header);
+        Assert.Equal(390, System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(16)));
+    }
+
+    // How a DOM serialiser writes a text node.
+    private static string AsSerializedText(string text) =>
+        text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal).Replace(">", "&gt;", StringComparison.Ordinal);
+}
