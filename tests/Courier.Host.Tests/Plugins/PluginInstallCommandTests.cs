@@ -10,27 +10,17 @@ namespace Courier.Host.Tests.Plugins;
 /// <c>Courier.Host plugins install|list|remove</c> run as an operator runs them, against a local folder feed holding
 /// the sample plugin packed by <c>dotnet pack</c>; the installed plugin then delivers through a real host.
 /// </summary>
-public sealed class PluginInstallCommandTests : IAsyncLifetime
+public sealed class PluginInstallCommandTests(PackedSampleFeed feed) : IClassFixture<PackedSampleFeed>, IAsyncLifetime
 {
     private const string PluginId = "Courier.Samples.LocalDirectory";
 
     private HermesSetup _setup = null!;
 
-    private static string SampleProjectDirectory =>
-        Path.GetFullPath(Path.Combine(
-            typeof(PluginInstallCommandTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "LocalDirectoryPluginOutput").Value!,
-            "..", "..", ".."));
-
-    private string Feed => _setup.Root.Combine("feed");
+    private string Feed => feed.Folder;
 
     private string InstalledPlugins => _setup.Root.Combine("installed-plugins");
 
-    public async Task InitializeAsync()
-    {
-        _setup = await HermesSetup.CreateAsync();
-        var pack = await RunAsync("dotnet", ["pack", SampleProjectDirectory, "-c", "Release", "-o", Feed, "-p:IncludeSymbols=false", "-nologo"]);
-        Assert.True(pack.ExitCode == 0, pack.StandardOutput + pack.StandardError);
-    }
+    public async Task InitializeAsync() => _setup = await HermesSetup.CreateAsync();
 
     public async Task DisposeAsync() => await _setup.DisposeAsync();
 
@@ -107,7 +97,7 @@ public sealed class PluginInstallCommandTests : IAsyncLifetime
             [Path.Combine(CourierHostProcess.HostDirectory, "Courier.Host.dll"), "plugins", .. arguments],
             new Dictionary<string, string?> { ["Courier__PluginDirectories__0"] = InstalledPlugins });
 
-    private static async Task<BufferedCommandResult> RunAsync(string program, string[] arguments, IReadOnlyDictionary<string, string?>? environment = null)
+    internal static async Task<BufferedCommandResult> RunAsync(string program, string[] arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         return await Cli.Wrap(program)
@@ -115,5 +105,30 @@ public sealed class PluginInstallCommandTests : IAsyncLifetime
             .WithEnvironmentVariables(environment ?? new Dictionary<string, string?>())
             .WithValidation(CommandResultValidation.None)
             .ExecuteBufferedAsync(deadline.Token);
+    }
+}
+
+/// <summary>A local folder feed holding the sample plugin, packed once by <c>dotnet pack</c> for the tests of a class.</summary>
+public sealed class PackedSampleFeed : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = TempDirectory.Create("courier-feed");
+
+    public string Folder => _directory.Path;
+
+    private static string SampleProjectDirectory =>
+        Path.GetFullPath(Path.Combine(
+            typeof(PackedSampleFeed).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "LocalDirectoryPluginOutput").Value!,
+            "..", "..", ".."));
+
+    public async Task InitializeAsync()
+    {
+        var pack = await PluginInstallCommandTests.RunAsync("dotnet", ["pack", SampleProjectDirectory, "-c", "Release", "-o", Folder, "-p:IncludeSymbols=false", "-nologo"]);
+        Assert.True(pack.ExitCode == 0, pack.StandardOutput + pack.StandardError);
+    }
+
+    public Task DisposeAsync()
+    {
+        _directory.Dispose();
+        return Task.CompletedTask;
     }
 }
