@@ -15,6 +15,8 @@ dotnet build Courier.sln -c Release -nologo -clp:ErrorsOnly
 status=0
 dotnet test Courier.sln -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" || status=$?
+# The dotnet new template end to end (its generated projects' conformance tests count below too).
+scripts/template-e2e.sh "$(pwd)/$results" || status=$?
 
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do

@@ -7,7 +7,13 @@ using Courier.Host.Diagnostics;
 using Courier.Host.Health;
 using Courier.Host.OpenApi;
 using Courier.Host.Plugins;
+using Courier.Host.Plugins.Install;
 using Courier.Host.Security;
+
+if (args is ["plugins", ..])
+{
+    return await PluginCommand.RunAsync(args[1..]).ConfigureAwait(false);
+}
 
 try
 {
