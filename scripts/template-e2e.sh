@@ -20,8 +20,6 @@ cleanup() {
 }
 trap cleanup EXIT
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-# A private package cache: packages of this build never mix with stale ones of the same version.
-export NUGET_PACKAGES=$work/nuget-packages
 feed=$work/feed hive=$work/hive
 
 step() { echo "template-e2e: $*"; }
@@ -34,6 +32,10 @@ for project in src/Courier.Abstractions src/Courier.Core tests/Courier.Testing; 
   dotnet pack "$project" -c Release --no-build -o "$feed" -nologo -clp:ErrorsOnly -p:IncludeSymbols=false -p:PackageVersion="$version"
 done
 dotnet new install "$(ls "$feed"/Courier.Templates.*.nupkg)" --debug:custom-hive "$hive"
+# A private package cache for the generated projects: packages of this build never mix with stale ones of the same
+# version. Only from here on: the repository's own projects keep the machine's cache, or their restore would point
+# at this folder, which is removed at the end.
+export NUGET_PACKAGES=$work/nuget-packages
 
 for kind in destination source; do
   name=Acme.Courier.Example$([ "$kind" = source ] && echo Source || true)
