@@ -29,8 +29,18 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
     /// of it) into a snapshot directory of <paramref name="snapshotOwner"/>, reusing the last export when the commit is
     /// the same. Returns the directory and the commit. Throws with a message for people on any failure.
     /// </summary>
-    public async Task<(string Directory, string Commit)> PullAsync(
+    public Task<(string Directory, string Commit)> PullAsync(
         GitRepositoryUrl url, string branch, string? keyPath, string? subdirectory, string snapshotOwner, CancellationToken cancellationToken)
+    {
+        return RunLockedAsync(url, repository =>
+        {
+            var commit = Fetch(repository, url, branch, keyPath, cancellationToken);
+            return (Export(repository, commit, subdirectory, url, branch, snapshotOwner, cancellationToken), commit);
+        }, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the cache of <paramref name="url"/>, one operation per cache at a time, off the caller's thread.</summary>
+    private async Task<T> RunLockedAsync<T>(GitRepositoryUrl url, Func<Repository, T> work, CancellationToken cancellationToken)
     {
         var cachePath = Path.Combine(Root, "repositories", DirectoryName(url.Original, url.Name));
         var cacheLock = Locks.GetOrAdd(cachePath, _ => new SemaphoreSlim(1, 1));
@@ -41,8 +51,7 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
                 () =>
                 {
                     using var repository = OpenOrCreate(cachePath);
-                    var commit = Fetch(repository, url, branch, keyPath, cancellationToken);
-                    return (Export(repository, commit, subdirectory, url, branch, snapshotOwner, cancellationToken), commit);
+                    return work(repository);
                 },
                 cancellationToken).ConfigureAwait(false);
         }
