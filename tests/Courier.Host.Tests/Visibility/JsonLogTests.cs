@@ -3,24 +3,14 @@ using System.Text.Json;
 namespace Courier.Host.Tests.Visibility;
 
 /// <summary><c>Logging:Console:FormatterName=json</c>: one JSON object a line, each line of an update with its id and source.</summary>
-public sealed class JsonLogTests : IAsyncLifetime
+public sealed class JsonLogTests : DeliveryScenarioTests
 {
-    private HermesSetup _setup = null!;
-
-    public async Task InitializeAsync()
-    {
-        _setup = await HermesSetup.CreateAsync();
-        DeliveryScenario.Configure(_setup);
-    }
-
-    public async Task DisposeAsync() => await _setup.DisposeAsync();
-
     [Fact]
     public async Task Every_line_of_an_update_carries_its_id_and_the_lines_of_a_source_its_source_and_rsync_itemises_changes_at_debug()
     {
         string updateId;
         string logs;
-        await using (var host = await _setup.StartHostAsync(new Dictionary<string, string>
+        await using (var host = await Setup.StartHostAsync(new Dictionary<string, string>
         {
             ["Logging:Console:FormatterName"] = "json",
             ["Logging:LogLevel:Courier.Core.Transfer"] = "Debug",

@@ -3,22 +3,12 @@ using System.Globalization;
 namespace Courier.Host.Tests.Visibility;
 
 /// <summary><c>GET /metrics</c>: the <c>Courier</c> meter as Prometheus text, counting real deliveries.</summary>
-public sealed class MetricsTests : IAsyncLifetime
+public sealed class MetricsTests : DeliveryScenarioTests
 {
-    private HermesSetup _setup = null!;
-
-    public async Task InitializeAsync()
-    {
-        _setup = await HermesSetup.CreateAsync();
-        DeliveryScenario.Configure(_setup);
-    }
-
-    public async Task DisposeAsync() => await _setup.DisposeAsync();
-
     [Fact]
     public async Task Metrics_count_updates_deliveries_and_pulls_and_time_the_last_success_of_each_source()
     {
-        await using var host = await _setup.StartHostAsync();
+        await using var host = await Setup.StartHostAsync();
         var before = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         await DeliveryScenario.PostAsync(host, "/update_all");
         await DeliveryScenario.PostAsync(host, "/update_from_hermes_directory", """{"subdirectory": "good"}""");

@@ -4,22 +4,12 @@ using System.Text.Json;
 namespace Courier.Host.Tests.Visibility;
 
 /// <summary><c>/health</c> stays plain <c>ok</c>; <c>/health/ready</c> answers JSON, 200 or 503.</summary>
-public sealed class ReadinessTests : IAsyncLifetime
+public sealed class ReadinessTests : DeliveryScenarioTests
 {
-    private HermesSetup _setup = null!;
-
-    public async Task InitializeAsync()
-    {
-        _setup = await HermesSetup.CreateAsync();
-        DeliveryScenario.Configure(_setup);
-    }
-
-    public async Task DisposeAsync() => await _setup.DisposeAsync();
-
     [Fact]
     public async Task Ready_once_the_start_up_update_has_finished_with_every_check_healthy()
     {
-        await using var host = await _setup.StartHostAsync(updateAllOnStart: true);
+        await using var host = await Setup.StartHostAsync(updateAllOnStart: true);
         Assert.Equal("ok", await host.Client.GetStringAsync("/health"));
 
         (HttpStatusCode Status, JsonElement Body) answer = default;
@@ -41,14 +31,14 @@ public sealed class ReadinessTests : IAsyncLifetime
             ["hermes_directory", "plugins", "startup_update", "state_directory"],
             answer.Body.GetProperty("checks").EnumerateObject().Select(c => c.Name).Order(StringComparer.Ordinal));
         Assert.All(answer.Body.GetProperty("checks").EnumerateObject(), check => Assert.Equal("healthy", check.Value.GetProperty("status").GetString()));
-        Assert.Equal("v1", _setup.ReadTarget("good/app.conf"));
+        Assert.Equal("v1", Setup.ReadTarget("good/app.conf"));
     }
 
     [Fact]
     public async Task A_missing_hermes_directory_makes_the_host_unready_and_says_why()
     {
-        Directory.Delete(_setup.HermesDirectory, recursive: true);
-        await using var host = await _setup.StartHostAsync();
+        Directory.Delete(Setup.HermesDirectory, recursive: true);
+        await using var host = await Setup.StartHostAsync();
 
         var (status, body) = await ReadyAsync(host);
 
@@ -56,7 +46,7 @@ public sealed class ReadinessTests : IAsyncLifetime
         Assert.Equal("unhealthy", body.GetProperty("status").GetString());
         var hermes = body.GetProperty("checks").GetProperty("hermes_directory");
         Assert.Equal("unhealthy", hermes.GetProperty("status").GetString());
-        Assert.Contains(_setup.HermesDirectory, hermes.GetProperty("description").GetString(), StringComparison.Ordinal);
+        Assert.Contains(Setup.HermesDirectory, hermes.GetProperty("description").GetString(), StringComparison.Ordinal);
         Assert.Equal("healthy", body.GetProperty("checks").GetProperty("state_directory").GetProperty("status").GetString());
         Assert.Equal("ok", await host.Client.GetStringAsync("/health"));
     }

@@ -4,23 +4,13 @@ using System.Text.Json;
 namespace Courier.Host.Tests.Visibility;
 
 /// <summary>Every update's report is kept in the state directory, with its id, and served by <c>/reports</c>.</summary>
-public sealed class ReportHistoryTests : IAsyncLifetime
+public sealed class ReportHistoryTests : DeliveryScenarioTests
 {
-    private HermesSetup _setup = null!;
-
-    public async Task InitializeAsync()
-    {
-        _setup = await HermesSetup.CreateAsync();
-        DeliveryScenario.Configure(_setup);
-    }
-
-    public async Task DisposeAsync() => await _setup.DisposeAsync();
-
     [Fact]
     public async Task Reports_have_ids_in_the_header_are_listed_newest_first_filtered_paged_and_kept_across_a_restart()
     {
         string all, good;
-        await using (var host = await _setup.StartHostAsync())
+        await using (var host = await Setup.StartHostAsync())
         {
             var (status, id, report) = await DeliveryScenario.PostAsync(host, "/update_all");
             Assert.Equal(HttpStatusCode.InternalServerError, status);
@@ -33,7 +23,7 @@ public sealed class ReportHistoryTests : IAsyncLifetime
             Assert.Equal(good, report.GetProperty("id").GetString());
         }
 
-        await using (var host = await _setup.StartHostAsync())
+        await using (var host = await Setup.StartHostAsync())
         {
             var page = await DeliveryScenario.GetJsonAsync(host, "/reports");
             Assert.Equal([good, all], Ids(page));
@@ -58,7 +48,7 @@ public sealed class ReportHistoryTests : IAsyncLifetime
             Assert.Contains("Connection refused", broken.GetProperty("deliveries")[0].GetProperty("error").GetString(), StringComparison.Ordinal);
         }
 
-        Assert.Equal(2, Directory.GetFiles(Path.Combine(_setup.StateDirectory, "reports"), "*.json").Length);
+        Assert.Equal(2, Directory.GetFiles(Path.Combine(Setup.StateDirectory, "reports"), "*.json").Length);
     }
 
     [Theory]
@@ -70,7 +60,7 @@ public sealed class ReportHistoryTests : IAsyncLifetime
     [InlineData("/reports?before=../../x", HttpStatusCode.BadRequest)]
     public async Task Unknown_ids_and_bad_queries_are_refused_without_touching_the_file_system(string path, HttpStatusCode expected)
     {
-        await using var host = await _setup.StartHostAsync();
+        await using var host = await Setup.StartHostAsync();
 
         using var response = await host.Client.GetAsync(path);
 
@@ -80,7 +70,7 @@ public sealed class ReportHistoryTests : IAsyncLifetime
     [Fact]
     public async Task The_history_is_bounded_by_MaxCount()
     {
-        await using var host = await _setup.StartHostAsync(new Dictionary<string, string> { ["Courier:Reports:MaxCount"] = "2" });
+        await using var host = await Setup.StartHostAsync(new Dictionary<string, string> { ["Courier:Reports:MaxCount"] = "2" });
         var ids = new List<string>();
         for (var i = 0; i < 3; i++)
         {
@@ -90,13 +80,13 @@ public sealed class ReportHistoryTests : IAsyncLifetime
         Assert.Equal([ids[2], ids[1]], Ids(await DeliveryScenario.GetJsonAsync(host, "/reports")));
         Assert.Equal(
             [ids[1] + ".json", ids[2] + ".json"],
-            Directory.GetFiles(Path.Combine(_setup.StateDirectory, "reports")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+            Directory.GetFiles(Path.Combine(Setup.StateDirectory, "reports")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
     public async Task A_wrong_report_setting_stops_the_host_naming_it()
     {
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => _setup.StartHostAsync(new Dictionary<string, string> { ["Courier:Reports:MaxCount"] = "0" }));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Setup.StartHostAsync(new Dictionary<string, string> { ["Courier:Reports:MaxCount"] = "0" }));
 
         Assert.Contains("Courier:Reports:MaxCount", error.Message, StringComparison.Ordinal);
     }

@@ -3,28 +3,18 @@ using System.Text.Json;
 namespace Courier.Host.Tests.Visibility;
 
 /// <summary><c>GET /status</c>: JSON for programs, an HTML page for people, both computed from the history.</summary>
-public sealed class StatusTests : IAsyncLifetime
+public sealed class StatusTests : DeliveryScenarioTests
 {
-    private HermesSetup _setup = null!;
-
-    public async Task InitializeAsync()
-    {
-        _setup = await HermesSetup.CreateAsync();
-        DeliveryScenario.Configure(_setup);
-    }
-
-    public async Task DisposeAsync() => await _setup.DisposeAsync();
-
     [Fact]
     public async Task Status_json_shows_the_last_revision_and_delivery_of_each_target_and_survives_a_restart()
     {
         JsonElement report;
-        await using (var host = await _setup.StartHostAsync())
+        await using (var host = await Setup.StartHostAsync())
         {
             report = (await DeliveryScenario.PostAsync(host, "/update_all")).Report;
         }
 
-        await using (var host = await _setup.StartHostAsync())
+        await using (var host = await Setup.StartHostAsync())
         {
             var status = await DeliveryScenario.GetJsonAsync(host, "/status");
 
@@ -48,7 +38,7 @@ public sealed class StatusTests : IAsyncLifetime
     [Fact]
     public async Task The_status_page_in_headless_chromium_shows_the_succeeding_and_the_failing_delivery()
     {
-        await using var host = await _setup.StartHostAsync();
+        await using var host = await Setup.StartHostAsync();
         var report = (await DeliveryScenario.PostAsync(host, "/update_all")).Report;
         var revision = DeliveryScenario.Source(report, "good").GetProperty("revision").GetString()!;
         var error = DeliveryScenario.Source(report, "bad").GetProperty("destinations")[0].GetProperty("deliveries")[0].GetProperty("error").GetString()!;
@@ -68,9 +58,9 @@ public sealed class StatusTests : IAsyncLifetime
     [Fact]
     public async Task The_status_page_stacks_on_a_phone_screen()
     {
-        await using var host = await _setup.StartHostAsync();
+        await using var host = await Setup.StartHostAsync();
         await DeliveryScenario.PostAsync(host, "/update_all");
-        var png = _setup.Root.Combine("phone.png");
+        var png = Setup.Root.Combine("phone.png");
 
         await HeadlessChromium.ScreenshotAsync($"{host.BaseUrl}/status", png, 390, 844);
 
