@@ -16,6 +16,9 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
     /// <summary>sshd's default MaxSessions is 10: more transfers at once to one target connect on their own.</summary>
     internal const int MaxSessionsPerConnection = 8;
 
+    /// <summary>After a connection failed to log in, transfers connect on their own this long (their retries included).</summary>
+    private static readonly TimeSpan FailureBackoff = TimeSpan.FromSeconds(30);
+
     private readonly Dictionary<string, SshMasterConnection> _connections = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly CourierSshOptions _options;
@@ -72,7 +75,13 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
                 return SshConnectionLease.Direct;
             }
 
-            if (!_connections.TryGetValue(key, out connection!) || connection.HasEnded)
+            var found = _connections.TryGetValue(key, out connection!);
+            if (found && connection.FailedAt is { } failedAt && _time.GetUtcNow() - failedAt < FailureBackoff)
+            {
+                return SshConnectionLease.Direct;
+            }
+
+            if (!found || connection.HasEnded)
             {
                 ended = connection;
                 connection = SshMasterConnection.Start(sshExecutable, sshArguments, destination, Path.Combine(directory, key), _logger);
@@ -88,8 +97,11 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
         return await connection.LeaseAsync(ReadyWait, _time, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>How long a transfer waits for a new master before connecting on its own.</summary>
-    private TimeSpan ReadyWait => TimeSpan.FromSeconds(Math.Min(5, _options.ConnectTimeoutSeconds));
+    /// <summary>
+    /// How long a transfer waits for a new master before connecting on its own: as long as its own connection may
+    /// take, since both wait for the same target (and many handshakes at once share the CPU).
+    /// </summary>
+    private TimeSpan ReadyWait => TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds);
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 

@@ -33,6 +33,9 @@ internal sealed partial class SshMasterConnection
     /// <summary>Whether the ssh process has ended (or never became a master).</summary>
     public bool HasEnded => _process.IsCompleted || (_ready.Task.IsCompleted && !_ready.Task.Result);
 
+    /// <summary>When it ended without ever logging in (the target is down or refuses), or null.</summary>
+    public DateTimeOffset? FailedAt { get; private set; }
+
     public static SshMasterConnection Start(string sshExecutable, IReadOnlyList<string> sshArguments, string destination, string socket, ILogger logger)
     {
         var connection = new SshMasterConnection(destination, socket, logger);
@@ -127,7 +130,11 @@ internal sealed partial class SshMasterConnection
     private async Task RunAndReportAsync(Command command)
     {
         var result = await command.ExecuteAsync(_stop.Token).ConfigureAwait(false);
-        _ready.TrySetResult(false);
+        if (_ready.TrySetResult(false))
+        {
+            FailedAt = DateTimeOffset.UtcNow;
+        }
+
         string said;
         lock (_standardError)
         {
