@@ -58,11 +58,11 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
     /// <param name="sshArguments">The run's ssh options (key, host key checks, <c>-p</c>), which the master uses too.</param>
     /// <param name="destination">The <c>user@host</c> the run logs in to.</param>
     /// <param name="cancellationToken">Ends the wait for a new connection.</param>
-    public async Task<SshConnectionLease> AcquireAsync(string sshExecutable, IReadOnlyList<string> sshArguments, string destination, CancellationToken cancellationToken)
+    public async Task<SshConnectionUse> AcquireAsync(string sshExecutable, IReadOnlyList<string> sshArguments, string destination, CancellationToken cancellationToken)
     {
         if (!_options.ReuseConnections || Volatile.Read(ref _disposed) != 0 || _socketDirectory.Value is not { } directory)
         {
-            return SshConnectionLease.Direct;
+            return SshConnectionUse.Direct;
         }
 
         var key = KeyOf(sshExecutable, sshArguments, destination);
@@ -72,13 +72,13 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
         {
             if (Volatile.Read(ref _disposed) != 0)
             {
-                return SshConnectionLease.Direct;
+                return SshConnectionUse.Direct;
             }
 
             var found = _connections.TryGetValue(key, out connection!);
             if (found && connection.FailedAt is { } failedAt && _time.GetUtcNow() - failedAt < FailureBackoff)
             {
-                return SshConnectionLease.Direct;
+                return SshConnectionUse.Direct;
             }
 
             if (!found || connection.HasEnded)

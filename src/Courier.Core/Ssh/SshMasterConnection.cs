@@ -47,13 +47,13 @@ internal sealed partial class SshMasterConnection
     public TimeSpan IdleSince(DateTimeOffset now) =>
         Volatile.Read(ref _leases) > 0 ? TimeSpan.Zero : now - new DateTimeOffset(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 
-    /// <summary>A lease on the connection once it is ready; <see cref="SshConnectionLease.Direct"/> when busy, dead or not ready within <paramref name="wait"/>.</summary>
-    public async Task<SshConnectionLease> LeaseAsync(TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    /// <summary>A lease on the connection once it is ready; <see cref="SshConnectionUse.Direct"/> when busy, dead or not ready within <paramref name="wait"/>.</summary>
+    public async Task<SshConnectionUse> LeaseAsync(TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
     {
         if (Interlocked.Increment(ref _leases) > SshConnectionPool.MaxSessionsPerConnection)
         {
             Release(time);
-            return SshConnectionLease.Direct;
+            return SshConnectionUse.Direct;
         }
 
         bool ready;
@@ -74,10 +74,10 @@ internal sealed partial class SshMasterConnection
         if (!ready || _process.IsCompleted)
         {
             Release(time);
-            return SshConnectionLease.Direct;
+            return SshConnectionUse.Direct;
         }
 
-        return new SshConnectionLease(["-o", $"ControlPath={_socket}", "-o", "ControlMaster=no"], () => Release(time));
+        return new SshConnectionUse(["-o", $"ControlPath={_socket}", "-o", "ControlMaster=no"], () => Release(time));
     }
 
     /// <summary>Kills the process, waits for it, and removes its socket.</summary>
@@ -170,7 +170,7 @@ internal sealed partial class SshMasterConnection
     private string[] DestinationArguments()
     {
         var at = Destination.LastIndexOf('@');
-        return ["-l", Destination[..at], "--", Destination[(at + 1)..]];
+        return at < 0 ? ["--", Destination] : ["-l", Destination[..at], "--", Destination[(at + 1)..]];
     }
 
     private void Release(TimeProvider time)

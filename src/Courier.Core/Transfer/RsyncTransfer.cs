@@ -20,7 +20,6 @@ internal sealed partial class RsyncTransfer(
     IOptions<CourierOptions> options,
     ISshCommandBuilder ssh,
     ISshTunnelFactory tunnels,
-    SshConnectionPool connections,
     ProcessRunner processes,
     TimeProvider time,
     ILogger<RsyncTransfer> logger) : IFileTransfer
@@ -47,7 +46,7 @@ internal sealed partial class RsyncTransfer(
             if (gateway is null)
             {
                 var sshArguments = SshArguments(target, target.Host, target.Port, login);
-                using var shared = await connections.AcquireAsync(ssh.SshExecutable, sshArguments, $"{login.User}@{target.Host}", cancellationToken).ConfigureAwait(false);
+                using var shared = await ssh.ShareConnectionAsync(sshArguments, $"{login.User}@{target.Host}", cancellationToken).ConfigureAwait(false);
                 return await RunRsyncAsync(snapshot, target, target.Host, [.. sshArguments, .. shared.Arguments], login, targetName, started, cancellationToken).ConfigureAwait(false);
             }
 
