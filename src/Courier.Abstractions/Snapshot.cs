@@ -17,4 +17,12 @@ public sealed record Snapshot(string SourceId, string LocalDirectory, string? De
 {
     /// <summary>Whether the directory's contents go straight into the hermes path.</summary>
     public bool DeliversContents => DestinationPath is null;
+
+    /// <summary>
+    /// Whether the directory's file times track its changes: an unchanged file keeps its modification time from
+    /// one pull to the next, and a changed one gets a later time, in whole seconds, than any earlier version had.
+    /// Transfers then compare size and time instead of reading every file (rsync's quick check). When
+    /// <see langword="false"/> (the default), they compare checksums, as the original Courier did.
+    /// </summary>
+    public bool FileTimesTrackChanges { get; init; }
 }

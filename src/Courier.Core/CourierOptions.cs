@@ -140,4 +140,13 @@ public sealed class CourierSshOptions
 
     /// <summary>The rsync executable.</summary>
     public string RsyncExecutable { get; set; } = "rsync";
+
+    /// <summary>
+    /// Whether transfers to a target share one ssh connection that Courier keeps open to it (an OpenSSH master
+    /// connection), instead of a new handshake per transfer.
+    /// </summary>
+    public bool ReuseConnections { get; set; } = true;
+
+    /// <summary>How long an unused shared connection stays open.</summary>
+    public TimeSpan ConnectionIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }

@@ -73,6 +73,11 @@ internal sealed class CourierOptionsValidator : IValidateOptions<CourierOptions>
         }
 
         var ssh = options.Ssh;
+        if (ssh.ConnectionIdleTimeout < TimeSpan.FromSeconds(1) || ssh.ConnectionIdleTimeout > TimeSpan.FromHours(24))
+        {
+            failures.Add($"Courier:Ssh:ConnectionIdleTimeout must be from 00:00:01 to 1.00:00:00, got {ssh.ConnectionIdleTimeout}.");
+        }
+
         if (string.IsNullOrWhiteSpace(ssh.User) || ssh.User.StartsWith('-'))
         {
             failures.Add($"Courier:Ssh:User must be a user name, got \"{ssh.User}\".");

@@ -39,6 +39,7 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton<ISshCommandBuilder, SshCommandBuilder>();
         services.TryAddSingleton<ISshTunnelFactory, SshTunnelFactory>();
         services.TryAddSingleton<ProcessRunner>();
+        services.TryAddSingleton<SshConnectionPool>();
         services.TryAddSingleton<IFileTransfer, RsyncTransfer>();
         services.TryAddSingleton<HermesSearchPath>();
         services.TryAddSingleton(provider => new PluginCatalog(

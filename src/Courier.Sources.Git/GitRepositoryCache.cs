@@ -29,14 +29,31 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
     /// of it) into a snapshot directory of <paramref name="snapshotOwner"/>, reusing the last export when the commit is
     /// the same. Returns the directory and the commit. Throws with a message for people on any failure.
     /// </summary>
-    public Task<(string Directory, string Commit)> PullAsync(
+    public async Task<(string Directory, string Commit)> PullAsync(
         GitRepositoryUrl url, string branch, string? keyPath, string? subdirectory, string snapshotOwner, CancellationToken cancellationToken)
     {
-        return RunLockedAsync(url, repository =>
+        var sshCommand = SshCommand(keyPath);
+        using var shared = await ShareConnectionAsync(url, sshCommand, cancellationToken).ConfigureAwait(false);
+        return await RunLockedAsync(url, repository =>
         {
-            var commit = Fetch(repository, url, branch, keyPath, cancellationToken);
+            var commit = Fetch(repository, url, branch, [.. sshCommand, .. shared.Arguments], cancellationToken);
             return (Export(repository, commit, subdirectory, url, branch, snapshotOwner, cancellationToken), commit);
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>ssh and the options of this Courier for <paramref name="keyPath"/>; empty for the other transports.</summary>
+    private IReadOnlyList<string> SshCommand(string? keyPath) => [ssh.SshExecutable, .. ssh.CommonArguments(keyPath)];
+
+    /// <summary>A fetch over SSH goes over the connection Courier keeps open to the git server, as transfers do to their targets.</summary>
+    private Task<SshConnectionUse> ShareConnectionAsync(GitRepositoryUrl url, IReadOnlyList<string> sshCommand, CancellationToken cancellationToken)
+    {
+        if (url.Transport != GitTransport.Ssh)
+        {
+            return Task.FromResult(SshConnectionUse.Direct);
+        }
+
+        string[] port = url.Port is { } p ? ["-p", p.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [];
+        return ssh.ShareConnectionAsync([.. sshCommand.Skip(1), .. port], url.User.Length > 0 ? $"{url.User}@{url.Host}" : url.Host, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="work"/> on the cache of <paramref name="url"/>, one operation per cache at a time, off the caller's thread.</summary>
@@ -80,7 +97,7 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
     }
 
     /// <summary>Fetches the branch into the cache; returns its commit.</summary>
-    private string Fetch(Repository repository, GitRepositoryUrl url, string branch, string? keyPath, CancellationToken cancellationToken)
+    private string Fetch(Repository repository, GitRepositoryUrl url, string branch, IReadOnlyList<string> sshCommand, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var fetchHead = Path.Combine(repository.Info.Path, "FETCH_HEAD");
@@ -101,7 +118,7 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
 
         // ssh runs as Courier's own process (see GitSshSubtransport); disposing the fetch ends and reaps it.
         using var sshFetch = url.Transport == GitTransport.Ssh
-            ? new GitSshFetch(url, [ssh.SshExecutable, .. ssh.CommonArguments(keyPath)], environment.Timeouts, cancellationToken)
+            ? new GitSshFetch(url, sshCommand, environment.Timeouts, cancellationToken)
             : null;
         using var route = sshFetch is null ? null : GitSshSubtransport.Use(sshFetch);
         try

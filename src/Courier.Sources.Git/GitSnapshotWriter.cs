@@ -7,12 +7,15 @@ namespace Courier.Sources.Git;
 /// by applying only the differences between the exported commit and the new one (creating thousands of files costs
 /// far more than a fetch). The exported commit is recorded in a marker written last, so an export cut short is
 /// redone in full next time. The caller serialises the updates of one snapshot and delivers it before the next one.
+/// Every file a write creates gets the write's time stamp (<see cref="FileStamps"/>), later in whole seconds than any
+/// earlier write's, so a size-and-time comparison always sees a changed file, even one rewritten within a second.
 /// </summary>
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 internal sealed class GitSnapshotWriter(string snapshotRoot)
 {
     private readonly string _directory = Path.Combine(snapshotRoot, "current");
     private readonly string _marker = Path.Combine(snapshotRoot, "current.commit");
+    private readonly FileStamps _stamps = new(Path.Combine(snapshotRoot, "current.stamp"));
 
     /// <summary>The snapshot directory.</summary>
     public string Directory => _directory;
@@ -26,6 +29,7 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
     {
         System.IO.Directory.CreateDirectory(snapshotRoot);
         File.Delete(_marker);
+        var stamp = _stamps.Next();
         int written;
         if (exportedTree is null)
         {
@@ -34,7 +38,7 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
             var temporary = $"{_directory}.{Guid.NewGuid():N}";
             try
             {
-                written = WriteTree(tree, temporary, cancellationToken);
+                written = WriteTree(tree, temporary, stamp, cancellationToken);
                 if (System.IO.Directory.Exists(_directory))
                 {
                     System.IO.Directory.Delete(_directory, recursive: true);
@@ -54,7 +58,7 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
         {
             try
             {
-                written = ApplyChanges(repository, repository.Diff.Compare<TreeChanges>(exportedTree, tree), cancellationToken);
+                written = ApplyChanges(repository, repository.Diff.Compare<TreeChanges>(exportedTree, tree), stamp, cancellationToken);
             }
             catch
             {
@@ -92,7 +96,7 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
             _ => false,
         });
 
-    private int ApplyChanges(Repository repository, TreeChanges changes, CancellationToken cancellationToken)
+    private int ApplyChanges(Repository repository, TreeChanges changes, DateTime stamp, CancellationToken cancellationToken)
     {
         var count = 0;
 
@@ -113,7 +117,7 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
             if (SafePath(change.Path) is { } path && repository.Lookup<Blob>(change.Oid) is { } blob)
             {
                 System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-                count += WriteEntry(blob, change.Mode, path);
+                count += WriteEntry(blob, change.Mode, path, stamp);
             }
         }
 
@@ -121,7 +125,7 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
     }
 
     /// <summary>Writes the files, executables and symbolic links of <paramref name="tree"/>; submodules are skipped.</summary>
-    private static int WriteTree(Tree tree, string directory, CancellationToken cancellationToken)
+    private static int WriteTree(Tree tree, string directory, DateTime stamp, CancellationToken cancellationToken)
     {
         System.IO.Directory.CreateDirectory(directory);
         var files = 0;
@@ -129,13 +133,13 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var path = Path.Combine(directory, entry.Name);
-            files += entry.Mode == Mode.Directory ? WriteTree((Tree)entry.Target, path, cancellationToken) : WriteEntry(entry.Target as Blob, entry.Mode, path);
+            files += entry.Mode == Mode.Directory ? WriteTree((Tree)entry.Target, path, stamp, cancellationToken) : WriteEntry(entry.Target as Blob, entry.Mode, path, stamp);
         }
 
         return files;
     }
 
-    private static int WriteEntry(Blob? blob, Mode mode, string path)
+    private static int WriteEntry(Blob? blob, Mode mode, string path, DateTime stamp)
     {
         switch (mode)
         {
@@ -146,6 +150,7 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
                     content.CopyTo(file);
                 }
 
+                File.SetLastWriteTimeUtc(path, stamp);
                 return 1;
             case Mode.SymbolicLink when blob is not null:
                 File.CreateSymbolicLink(path, blob.GetContentText());

@@ -35,7 +35,7 @@ internal sealed class GitSource(
     public async Task<Snapshot> PullAsync(CancellationToken cancellationToken)
     {
         var (directory, commit) = await cache.PullAsync(url, branch, keyPath, subdirectory, Id, cancellationToken).ConfigureAwait(false);
-        return new Snapshot(Id, directory, destinationPath, commit);
+        return new Snapshot(Id, directory, destinationPath, commit) { FileTimesTrackChanges = true };
     }
 
     private bool IsThisRepository(string pushedUrl)

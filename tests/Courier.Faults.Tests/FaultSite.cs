@@ -88,12 +88,18 @@ internal sealed class FaultSite : IAsyncDisposable
         return report.RootElement.Clone();
     }
 
-    /// <summary>Nothing the host started is still running or defunct.</summary>
+    /// <summary>
+    /// Nothing the host started for a step is still running or defunct: only its shared ssh connections stay, at
+    /// most one per target (they end when idle or at shutdown, see the shared connection tests).
+    /// </summary>
     public async Task AssertHostLeftNoProcessAsync()
     {
         var deadline = DateTime.UtcNow.AddSeconds(5);
         IReadOnlyList<ChildProcess> children;
-        while ((children = ProcessProbe.Children(Host.ProcessId)).Count > 0 && DateTime.UtcNow < deadline)
+        var shared = ProcessProbe.Children(Host.ProcessId).Where(c => c.IsSharedSshConnection).ToList();
+        var perTarget = shared.GroupBy(c => System.Text.RegularExpressions.Regex.Match(c.CommandLine, @" -p (\d+) ").Value).Where(g => g.Count() > 1).ToList();
+        Assert.True(perTarget.Count == 0, "more than one shared ssh connection to a target: " + string.Join("; ", perTarget.SelectMany(g => g).Select(c => c.CommandLine)));
+        while ((children = [.. ProcessProbe.Children(Host.ProcessId).Where(c => !c.IsSharedSshConnection)]).Count > 0 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }

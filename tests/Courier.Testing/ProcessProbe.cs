@@ -105,4 +105,10 @@ public sealed record ChildProcess(int Pid, char State, string Name, string Comma
 {
     /// <summary>Whether it ended and was never reaped.</summary>
     public bool IsDefunct => State == 'Z';
+
+    /// <summary>
+    /// Whether it is one of the ssh master connections Courier keeps open to a target between transfers
+    /// (<c>Courier:Ssh:ReuseConnections</c>); they live until idle or shutdown, not just for one step.
+    /// </summary>
+    public bool IsSharedSshConnection => !IsDefunct && Name == "ssh" && CommandLine.Contains("ControlMaster=yes", StringComparison.Ordinal);
 }

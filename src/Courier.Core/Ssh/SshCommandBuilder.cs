@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Courier.Core.Ssh;
 
 /// <summary>The ssh options shared by every ssh run of this Courier (transfers, tunnels, git).</summary>
-internal sealed class SshCommandBuilder(IOptions<CourierOptions> options) : ISshCommandBuilder
+internal sealed class SshCommandBuilder(IOptions<CourierOptions> options, SshConnectionPool connections) : ISshCommandBuilder
 {
     private const UnixFileMode PrivateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     private readonly CourierOptions _options = options.Value;
@@ -13,6 +13,9 @@ internal sealed class SshCommandBuilder(IOptions<CourierOptions> options) : ISsh
     public string SshExecutable => _options.Ssh.Executable;
 
     public IReadOnlyList<string> CommonArguments(string? keyPath) => CommonArguments(keyPath, null);
+
+    public Task<SshConnectionUse> ShareConnectionAsync(IReadOnlyList<string> sshArguments, string destination, CancellationToken cancellationToken) =>
+        connections.AcquireAsync(SshExecutable, sshArguments, destination, cancellationToken);
 
     public IReadOnlyList<string> CommonArguments(string? keyPath, string? knownHostsFile)
     {

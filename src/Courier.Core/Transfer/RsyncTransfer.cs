@@ -45,7 +45,9 @@ internal sealed partial class RsyncTransfer(
         {
             if (gateway is null)
             {
-                return await RunRsyncAsync(snapshot, target, target.Host, target.Port, login, targetName, started, cancellationToken).ConfigureAwait(false);
+                var sshArguments = SshArguments(target, target.Host, target.Port, login);
+                using var shared = await ssh.ShareConnectionAsync(sshArguments, $"{login.User}@{target.Host}", cancellationToken).ConfigureAwait(false);
+                return await RunRsyncAsync(snapshot, target, target.Host, [.. sshArguments, .. shared.Arguments], login, targetName, started, cancellationToken).ConfigureAwait(false);
             }
 
             var request = new SshTunnelRequest(gateway, target.Host, target.Port)
@@ -53,7 +55,7 @@ internal sealed partial class RsyncTransfer(
                 ReadinessProbe = (port, ct) => SshAnswersAsync(port, target, login, ct),
             };
             await using var tunnel = await tunnels.OpenAsync(request, cancellationToken).ConfigureAwait(false);
-            return await RunRsyncAsync(snapshot, target, "127.0.0.1", tunnel.LocalPort, login, $"{targetName} via {gateway}", started, cancellationToken).ConfigureAwait(false);
+            return await RunRsyncAsync(snapshot, target, "127.0.0.1", SshArguments(target, "127.0.0.1", tunnel.LocalPort, login), login, $"{targetName} via {gateway}", started, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -61,13 +63,13 @@ internal sealed partial class RsyncTransfer(
         }
     }
 
-    private async Task<TransferResult> RunRsyncAsync(Snapshot snapshot, HermesAddress target, string host, int port, SshLogin login, string targetName, Stopwatch started, CancellationToken cancellationToken)
+    private async Task<TransferResult> RunRsyncAsync(Snapshot snapshot, HermesAddress target, string host, IReadOnlyList<string> sshArguments, SshLogin login, string targetName, Stopwatch started, CancellationToken cancellationToken)
     {
-        var remoteShell = RshCommandLine.Join([ssh.SshExecutable, .. SshArguments(target, host, port, login)]);
+        var remoteShell = RshCommandLine.Join([ssh.SshExecutable, .. sshArguments]);
         var ioTimeout = options.Value.Timeouts.RsyncIo;
-        var arguments = new List<string>
+        var arguments = new List<string>(ChangeDetection(snapshot))
         {
-            "--checksum", "--recursive", "--compress", "--links", "--delete", "--delay-updates",
+            "--recursive", "--compress", "--links", "--delete", "--delay-updates",
             "--exclude=.git*", "--stats", "--itemize-changes", $"--timeout={(long)ioTimeout.TotalSeconds}",
             $"--rsh={remoteShell}",
             $"--rsync-path={RemoteRsync(target, login)}",
@@ -101,6 +103,15 @@ internal sealed partial class RsyncTransfer(
         LogTransferred(snapshot.SourceId, targetName, result.ExitCode, (long)elapsed.TotalMilliseconds, bytes);
         return new TransferResult(targetName, true, 0, null, bytes, elapsed);
     }
+
+    /// <summary>
+    /// How rsync finds what changed. By default it compares checksums, reading every file on both sides, as the
+    /// original Courier did. A snapshot whose file times track its changes (git's) is compared by size and time,
+    /// which reads only what changed; times are then kept on the target, except directories' (the hermes path
+    /// itself may belong to another user).
+    /// </summary>
+    private static string[] ChangeDetection(Snapshot snapshot) =>
+        snapshot.FileTimesTrackChanges ? ["--times", "--omit-dir-times"] : ["--checksum"];
 
     private List<string> SshArguments(HermesAddress target, string host, int port, SshLogin login)
     {

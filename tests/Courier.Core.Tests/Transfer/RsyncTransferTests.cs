@@ -7,6 +7,7 @@ namespace Courier.Core.Tests.Transfer;
 public sealed class RsyncTransferTests : IAsyncLifetime
 {
     private readonly TempDirectory _temp = TempDirectory.Create("courier-rsync");
+    private readonly List<ServiceProvider> _services = [];
     private SshServer _target = null!;
 
     private string Source => _temp.Combine("source");
@@ -22,12 +23,18 @@ public sealed class RsyncTransferTests : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        foreach (var services in _services)
+        {
+            await services.DisposeAsync();
+        }
+
         await _target.DisposeAsync();
         _temp.Dispose();
     }
 
-    private IFileTransfer Transfer(Action<CourierOptions>? configure = null) =>
-        new ServiceCollection()
+    private IFileTransfer Transfer(Action<CourierOptions>? configure = null)
+    {
+        var services = new ServiceCollection()
             .AddCourier(o =>
             {
                 o.StateDirectory = _temp.Combine("state");
@@ -36,8 +43,10 @@ public sealed class RsyncTransferTests : IAsyncLifetime
                 o.Retries.MaxDelay = TimeSpan.FromMilliseconds(50);
                 configure?.Invoke(o);
             })
-            .Services.BuildServiceProvider()
-            .GetRequiredService<IFileTransfer>();
+            .Services.BuildServiceProvider();
+        _services.Add(services);
+        return services.GetRequiredService<IFileTransfer>();
+    }
 
     private HermesAddress Address => new(_target.Endpoint, Destination);
 
@@ -152,7 +161,7 @@ public sealed class RsyncTransferTests : IAsyncLifetime
         Assert.Equal(30, result.ExitCode);
         Assert.Contains("no answer within Courier:Timeouts:RsyncIo (00:00:01)", result.Error, StringComparison.Ordinal);
         // Other test classes run at the same time: only this target's rsync and ssh are ours to look for.
-        Assert.DoesNotContain(ProcessProbe.Children(), child => child.CommandLine.Contains(silent.Endpoint.Split(':')[1], StringComparison.Ordinal) && child.Name is "rsync" or "ssh");
+        Assert.DoesNotContain(ProcessProbe.Children(), child => child.CommandLine.Contains(silent.Endpoint.Split(':')[1], StringComparison.Ordinal) && child.Name is "rsync" or "ssh" && !child.IsSharedSshConnection);
     }
 
     [Theory]
