@@ -70,10 +70,16 @@ internal sealed partial class RsyncTransfer(
         var arguments = new List<string>(ChangeDetection(snapshot))
         {
             "--recursive", "--compress", "--links", "--delete", "--delay-updates",
-            "--exclude=.git*", "--stats", "--itemize-changes", $"--timeout={(long)ioTimeout.TotalSeconds}",
+            "--exclude=.git*", "--stats", $"--timeout={(long)ioTimeout.TotalSeconds}",
             $"--rsh={remoteShell}",
             $"--rsync-path={RemoteRsync(target, login)}",
         };
+
+        // The list of changed files is only for the debug log: without it, a first delivery's output is its statistics alone, not a line per file per target.
+        if (logger.IsEnabled(LogLevel.Debug))
+        {
+            arguments.Add("--itemize-changes");
+        }
 
         var remoteHost = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
         arguments.AddRange(["--", WithTrailingSlash(snapshot.LocalDirectory), $"{login.User}@{remoteHost}:{RemoteDirectory(snapshot, target)}"]);
