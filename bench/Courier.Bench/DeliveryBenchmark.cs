@@ -26,14 +26,7 @@ internal static class DeliveryBenchmark
                 servers.Add(await SshServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = [key.PublicKey] }));
             }
 
-            var template = await git.CreateRepositoryAsync(Name);
-            var random = new Random(42);
-            for (var i = 0; i < files; i++)
-            {
-                await template.WriteFileAsync($"service{i % 40}/file{i}.conf", RandomText(random, fileBytes));
-            }
-
-            await template.CommitAndPushAsync("initial");
+            var template = await CreateRepositoryAsync(git, Name, files, fileBytes, extraFiles: []);
             var bench = new DeliveryBench(temp, key, git, template, servers, files);
             await using var courier = await CourierRunner.StartAsync(bench);
             var floor = new FloorRunner(bench);
@@ -94,6 +87,28 @@ internal static class DeliveryBenchmark
                 results?.Add(workload, runner.Method, elapsed);
             }
         }
+    }
+
+    /// <summary>The path of file <paramref name="index"/> of the bench's repositories.</summary>
+    public static string FilePath(int index) => $"service{index % 40}/file{index}.conf";
+
+    /// <summary>A repository on <paramref name="git"/> of <paramref name="files"/> random text files (seeded: the same every run), committed and pushed to master.</summary>
+    public static async Task<GitRepository> CreateRepositoryAsync(GitServer git, string name, int files, int fileBytes, IReadOnlyList<(string Path, string Content)> extraFiles)
+    {
+        var repository = await git.CreateRepositoryAsync(name);
+        var random = new Random(42);
+        for (var i = 0; i < files; i++)
+        {
+            await repository.WriteFileAsync(FilePath(i), RandomText(random, fileBytes));
+        }
+
+        foreach (var (path, content) in extraFiles)
+        {
+            await repository.WriteFileAsync(path, content);
+        }
+
+        await repository.CommitAndPushAsync("initial");
+        return repository;
     }
 
     private static string RandomText(Random random, int bytes)

@@ -33,11 +33,7 @@ internal sealed class CourierRunner : IDeliveryRunner, IAsyncDisposable
     public static async Task<CourierRunner> StartAsync(DeliveryBench bench)
     {
         var config = bench.Temp.Combine("courier", "config");
-        Directory.CreateDirectory(Path.Combine(config, "keys"));
-        Directory.CreateDirectory(Path.Combine(config, "sources"));
-        var key = Path.Combine(config, "keys", "bench.key");
-        File.Copy(bench.Key.PrivateKeyPath, key);
-        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        CourierConfiguration.Prepare(config, bench.Key.PrivateKeyPath);
         var host = await CourierHostProcess.StartAsync(new CourierHostProcessOptions
         {
             ConfigPath = config,
@@ -65,30 +61,8 @@ internal sealed class CourierRunner : IDeliveryRunner, IAsyncDisposable
 
     public ValueTask DisposeAsync() => _host.DisposeAsync();
 
-    private void WriteConfiguration(BenchRepository repository, int iteration)
-    {
-        var config = _bench.Temp.Combine("courier", "config");
-        var source = new[]
-        {
-            new Dictionary<string, object>
-            {
-                ["type"] = "git",
-                ["repositories"] = new[] { repository.Url },
-                ["ssh_key"] = "../keys/bench.key",
-                ["destination_path"] = DeliveryBenchmark.Name,
-                ["destinations"] = new[] { "targets" },
-            },
-        };
-        var targets = _bench.Servers.Select((server, i) => new Dictionary<string, object>
-        {
-            ["type"] = "ssh",
-            ["address"] = server.Endpoint,
-            ["path"] = _bench.TargetPath(Method, i, iteration),
-            ["ssh"] = new Dictionary<string, object> { ["user"] = server.User, ["key"] = "keys/bench.key", ["sudo"] = false },
-        });
-        File.WriteAllText(Path.Combine(config, "sources", "bench.json"), JsonSerializer.Serialize(source));
-        File.WriteAllText(Path.Combine(config, "destinations.json"), JsonSerializer.Serialize(new Dictionary<string, object> { ["targets"] = targets }));
-    }
+    private void WriteConfiguration(BenchRepository repository, int iteration) =>
+        CourierConfiguration.Write(_bench.Temp.Combine("courier", "config"), repository.Url, _bench.Servers, i => _bench.TargetPath(Method, i, iteration));
 
     private static string Tail(string logs) => logs.Length > 4000 ? logs[^4000..] : logs;
 }

@@ -1,7 +1,8 @@
 // Courier's benchmark harness: every scenario runs Courier and a baseline side by side, alternately, in this
 // process, and reports the ratio of their medians (below 1: Courier is faster). Usage:
-//   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [git] [delivery] [--iterations N]
+//   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [git] [delivery] [storm] [--iterations N]
 //       [--targets 16[,64,200]] [--files 2000] [--file-bytes 10000]
+//       [--pushes 100] [--seconds 5] [--trigger gitlab|api|mixed] [--queue-capacity N]   (storm)
 using System.Globalization;
 using Courier.Bench;
 
@@ -11,7 +12,7 @@ string? Option(string name)
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
-var optionValues = new[] { "--iterations", "--targets", "--files", "--file-bytes" }.Select(Option).OfType<string>().ToHashSet();
+var optionValues = new[] { "--iterations", "--targets", "--files", "--file-bytes", "--pushes", "--seconds", "--trigger", "--queue-capacity" }.Select(Option).OfType<string>().ToHashSet();
 var scenarios = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !optionValues.Contains(a)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 var iterations = int.Parse(Option("--iterations") ?? "5", CultureInfo.InvariantCulture);
 bool Wanted(string name) => scenarios.Count == 0 || scenarios.Contains(name);
@@ -49,6 +50,28 @@ if (Wanted("delivery"))
         var delivery = await DeliveryBenchmark.RunAsync(targets, files, fileBytes, Option("--iterations") is null ? 3 : iterations);
         Console.WriteLine(delivery.Rows());
     }
+}
+
+if (Wanted("storm"))
+{
+    var trigger = (Option("--trigger") ?? "gitlab").ToLowerInvariant() switch
+    {
+        "gitlab" => StormTrigger.GitLab,
+        "api" => StormTrigger.Api,
+        "mixed" => StormTrigger.Mixed,
+        var other => throw new ArgumentException($"--trigger must be gitlab, api or mixed, got {other}."),
+    };
+    var storm = await StormBenchmark.RunAsync(new StormOptions(
+        Targets: int.Parse((Option("--targets") ?? "16").Split(',')[0], CultureInfo.InvariantCulture),
+        Files: int.Parse(Option("--files") ?? "2000", CultureInfo.InvariantCulture),
+        FileBytes: int.Parse(Option("--file-bytes") ?? "10000", CultureInfo.InvariantCulture),
+        Pushes: int.Parse(Option("--pushes") ?? "100", CultureInfo.InvariantCulture),
+        Seconds: double.Parse(Option("--seconds") ?? "5", CultureInfo.InvariantCulture),
+        Trigger: trigger,
+        QueueCapacity: Option("--queue-capacity") is { } capacity ? int.Parse(capacity, CultureInfo.InvariantCulture) : null));
+    Console.WriteLine();
+    Console.WriteLine(StormResults.Header);
+    Console.WriteLine(storm.Row());
 }
 
 using var self = System.Diagnostics.Process.GetCurrentProcess();
