@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Courier.Testing;
 
@@ -13,26 +14,28 @@ internal static class DeliveryBenchmark
 {
     public const string Name = "service-config";
 
-    public static async Task<DeliveryResults> RunAsync(int targets, int files, int fileBytes, int iterations)
+    /// <summary>Runs the workloads at one size; <paramref name="methods"/> may leave out the baseline or the floor (Courier always runs).</summary>
+    public static async Task<DeliveryResults> RunAsync(int targets, int files, int fileBytes, int iterations, IReadOnlySet<string> methods)
     {
         using var temp = TempDirectory.Create("courier-bench-delivery");
         var key = await SshKeyPair.GenerateAsync(temp.Path, "bench");
         await using var git = await GitServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = [key.PublicKey] });
-        var servers = new List<SshServer>();
+        var started = Stopwatch.StartNew();
+        var servers = await TargetFleet.StartAsync(targets, _ => key.PublicKey);
+        Console.Error.WriteLine($"{targets} sshd targets started in {started.Elapsed.TotalSeconds:0.0} s");
         try
         {
-            for (var i = 0; i < targets; i++)
-            {
-                servers.Add(await SshServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = [key.PublicKey] }));
-            }
-
             var template = await CreateRepositoryAsync(git, Name, files, fileBytes, extraFiles: []);
             var bench = new DeliveryBench(temp, key, git, template, servers, files);
             await using var courier = await CourierRunner.StartAsync(bench);
             var floor = new FloorRunner(bench);
             var baseline = new BaselineRunner(bench);
-            IDeliveryRunner[] runners = [courier, baseline, floor];
-            await floor.ConnectAsync();
+            IDeliveryRunner[] runners = [courier, .. new IDeliveryRunner[] { baseline, floor }.Where(runner => methods.Contains(runner.Method))];
+            if (methods.Contains(floor.Method))
+            {
+                await floor.ConnectAsync();
+            }
+
             try
             {
                 // Warm-up (untimed): JIT, page cache, the floor's master connections.
@@ -50,15 +53,15 @@ internal static class DeliveryBenchmark
             }
             finally
             {
-                await floor.CloseAsync();
+                if (methods.Contains(floor.Method))
+                {
+                    await floor.CloseAsync();
+                }
             }
         }
         finally
         {
-            foreach (var server in servers)
-            {
-                await server.DisposeAsync();
-            }
+            await TargetFleet.StopAsync(servers);
         }
     }
 
@@ -77,6 +80,7 @@ internal static class DeliveryBenchmark
         expected = await bench.ChangeOneFileAsync(repository, iteration);
         await MeasureAsync("one file changed");
         await MeasureAsync("nothing changed");
+        bench.DeleteIteration(iteration);
 
         async Task MeasureAsync(string workload)
         {

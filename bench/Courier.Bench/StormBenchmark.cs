@@ -71,6 +71,7 @@ internal static class StormBenchmark
             var lastContent = await File.ReadAllTextAsync(Path.Combine(repository.WorkPath, Marker));
             var stormStart = DateTimeOffset.UtcNow;
             var triggers = new StormTriggers(host, repository.SshUrl, options.Trigger);
+            await using var branch = BranchMover.Start(repository.BarePath, "master");
             var clock = Stopwatch.StartNew();
             var interval = options.Seconds * 1000 / options.Pushes;
             for (var i = 0; i < commits.Count; i++)
@@ -81,7 +82,7 @@ internal static class StormBenchmark
                     await Task.Delay(TimeSpan.FromMilliseconds(due));
                 }
 
-                await Git.RunAsync(repository.BarePath, ["update-ref", "refs/heads/master", commits[i], before]);
+                await branch.MoveAsync(before, commits[i]);
                 triggers.Send(i, before, commits[i]);
                 before = commits[i];
             }
