@@ -34,7 +34,9 @@ internal static class ScaleResults
             }
 
             var ratios = sizes.Select(size => DeliveryResults.Ratio(size.Median(workload, "courier"), size.Median(workload, "floor")));
-            var slopeRatio = slopes.TryGetValue("floor", out var floor) ? (slopes["courier"] / floor).ToString("0.00", CultureInfo.InvariantCulture) : "—";
+            var slopeRatio = !slopes.TryGetValue("floor", out var floor) ? "—"
+                : floor <= 0 ? "— (the floor's slope is not positive)"
+                : (slopes["courier"] / floor).ToString("0.00", CultureInfo.InvariantCulture);
             table.AppendLine($"| {workload} | **Courier / floor** (goal ≤ {goal}; slope ≤ 1) | {string.Join(" | ", ratios)} | {slopeRatio} |");
         }
 
