@@ -42,9 +42,11 @@ internal static class DeliveryBenchmark
                 await RunIterationAsync(bench, runners, iteration: -1, results: null);
                 courier.Memory.MarkIdle();
                 var results = new DeliveryResults(targets, files);
+                Console.Error.WriteLine($"{targets} targets: warm-up done in {started.Elapsed.TotalSeconds:0} s");
                 for (var iteration = 0; iteration < iterations; iteration++)
                 {
                     await RunIterationAsync(bench, runners, iteration, results);
+                    Console.Error.WriteLine($"{targets} targets: iteration {iteration + 1} of {iterations} done at {started.Elapsed.TotalSeconds:0} s");
                 }
 
                 results.IdleRssMiB = courier.Memory.IdleMiB;

@@ -19,10 +19,15 @@ internal sealed class CourierRunner : IDeliveryRunner, IAsyncDisposable
     private readonly DeliveryBench _bench;
     private readonly CourierHostProcess _host;
 
+    // The update's answer comes when every target has it: at 200 targets on a loaded machine, longer than
+    // HttpClient's default 100 s (the kit's client has it and cannot change it once used).
+    private readonly HttpClient _client;
+
     private CourierRunner(DeliveryBench bench, CourierHostProcess host, MemorySampler memory)
     {
         _bench = bench;
         _host = host;
+        _client = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromMinutes(30) };
         Memory = memory;
     }
 
@@ -52,14 +57,20 @@ internal sealed class CourierRunner : IDeliveryRunner, IAsyncDisposable
     {
         WriteConfiguration(repository, iteration);
         using var sampling = Memory.Sample();
-        var (status, body) = await _host.PostAsync("/update_from_git", JsonSerializer.Serialize(new { url = repository.Url, branch = "master" }));
+        using var content = new StringContent(JsonSerializer.Serialize(new { url = repository.Url, branch = "master" }), System.Text.Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync("/update_from_git", content);
+        var body = await response.Content.ReadAsStringAsync();
         if (body != "ok")
         {
-            throw new InvalidOperationException($"Courier answered {(int)status} {body}:\n{Tail(_host.Logs)}");
+            throw new InvalidOperationException($"Courier answered {(int)response.StatusCode} {body}:\n{Tail(_host.Logs)}");
         }
     }
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        await _host.DisposeAsync();
+    }
 
     private void WriteConfiguration(BenchRepository repository, int iteration) =>
         CourierConfiguration.Write(_bench.Temp.Combine("courier", "config"), repository.Url, _bench.Servers, i => _bench.TargetPath(Method, i, iteration));

@@ -52,12 +52,12 @@ if (Wanted("delivery"))
         Console.WriteLine();
         Console.WriteLine(DeliveryResults.Header);
         Console.WriteLine(delivery.Rows());
-    }
-
-    if (sizes.Count > 1)
-    {
-        Console.WriteLine();
-        Console.WriteLine(ScaleResults.Table(sizes));
+        if (sizes.Count > 1)
+        {
+            // After every size from the second on: a long run cut short still leaves the table of the sizes it did.
+            Console.WriteLine();
+            Console.WriteLine(ScaleResults.Table(sizes));
+        }
     }
 }
 
