@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text;
 using Courier.Testing;
 
@@ -13,42 +14,39 @@ internal static class DeliveryBenchmark
 {
     public const string Name = "service-config";
 
-    public static async Task<DeliveryResults> RunAsync(int targets, int files, int fileBytes, int iterations)
+    /// <summary>Runs the workloads at one size; <paramref name="methods"/> may leave out the baseline or the floor (Courier always runs).</summary>
+    public static async Task<DeliveryResults> RunAsync(int targets, int files, int fileBytes, int iterations, IReadOnlySet<string> methods)
     {
         using var temp = TempDirectory.Create("courier-bench-delivery");
         var key = await SshKeyPair.GenerateAsync(temp.Path, "bench");
         await using var git = await GitServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = [key.PublicKey] });
-        var servers = new List<SshServer>();
+        var started = Stopwatch.StartNew();
+        var servers = await TargetFleet.StartAsync(targets, _ => key.PublicKey);
+        Console.Error.WriteLine($"{targets} sshd targets started in {started.Elapsed.TotalSeconds:0.0} s");
         try
         {
-            for (var i = 0; i < targets; i++)
-            {
-                servers.Add(await SshServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = [key.PublicKey] }));
-            }
-
-            var template = await git.CreateRepositoryAsync(Name);
-            var random = new Random(42);
-            for (var i = 0; i < files; i++)
-            {
-                await template.WriteFileAsync($"service{i % 40}/file{i}.conf", RandomText(random, fileBytes));
-            }
-
-            await template.CommitAndPushAsync("initial");
+            var template = await CreateRepositoryAsync(git, Name, files, fileBytes, extraFiles: []);
             var bench = new DeliveryBench(temp, key, git, template, servers, files);
             await using var courier = await CourierRunner.StartAsync(bench);
             var floor = new FloorRunner(bench);
             var baseline = new BaselineRunner(bench);
-            IDeliveryRunner[] runners = [courier, baseline, floor];
-            await floor.ConnectAsync();
+            IDeliveryRunner[] runners = [courier, .. new IDeliveryRunner[] { baseline, floor }.Where(runner => methods.Contains(runner.Method))];
+            if (methods.Contains(floor.Method))
+            {
+                await floor.ConnectAsync();
+            }
+
             try
             {
                 // Warm-up (untimed): JIT, page cache, the floor's master connections.
                 await RunIterationAsync(bench, runners, iteration: -1, results: null);
                 courier.Memory.MarkIdle();
                 var results = new DeliveryResults(targets, files);
+                Console.Error.WriteLine($"{targets} targets: warm-up done in {started.Elapsed.TotalSeconds:0} s");
                 for (var iteration = 0; iteration < iterations; iteration++)
                 {
                     await RunIterationAsync(bench, runners, iteration, results);
+                    Console.Error.WriteLine($"{targets} targets: iteration {iteration + 1} of {iterations} done at {started.Elapsed.TotalSeconds:0} s");
                 }
 
                 results.IdleRssMiB = courier.Memory.IdleMiB;
@@ -57,15 +55,15 @@ internal static class DeliveryBenchmark
             }
             finally
             {
-                await floor.CloseAsync();
+                if (methods.Contains(floor.Method))
+                {
+                    await floor.CloseAsync();
+                }
             }
         }
         finally
         {
-            foreach (var server in servers)
-            {
-                await server.DisposeAsync();
-            }
+            await TargetFleet.StopAsync(servers);
         }
     }
 
@@ -84,6 +82,7 @@ internal static class DeliveryBenchmark
         expected = await bench.ChangeOneFileAsync(repository, iteration);
         await MeasureAsync("one file changed");
         await MeasureAsync("nothing changed");
+        bench.DeleteIteration(iteration);
 
         async Task MeasureAsync(string workload)
         {
@@ -94,6 +93,28 @@ internal static class DeliveryBenchmark
                 results?.Add(workload, runner.Method, elapsed);
             }
         }
+    }
+
+    /// <summary>The path of file <paramref name="index"/> of the bench's repositories.</summary>
+    public static string FilePath(int index) => $"service{index % 40}/file{index}.conf";
+
+    /// <summary>A repository on <paramref name="git"/> of <paramref name="files"/> random text files (seeded: the same every run), committed and pushed to master.</summary>
+    public static async Task<GitRepository> CreateRepositoryAsync(GitServer git, string name, int files, int fileBytes, IReadOnlyList<(string Path, string Content)> extraFiles)
+    {
+        var repository = await git.CreateRepositoryAsync(name);
+        var random = new Random(42);
+        for (var i = 0; i < files; i++)
+        {
+            await repository.WriteFileAsync(FilePath(i), RandomText(random, fileBytes));
+        }
+
+        foreach (var (path, content) in extraFiles)
+        {
+            await repository.WriteFileAsync(path, content);
+        }
+
+        await repository.CommitAndPushAsync("initial");
+        return repository;
     }
 
     private static string RandomText(Random random, int bytes)

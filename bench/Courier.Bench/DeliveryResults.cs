@@ -5,8 +5,15 @@ namespace Courier.Bench;
 /// <summary>Delivery timings by workload and method, printed as medians and the two ratios the goals are set in.</summary>
 internal sealed class DeliveryResults(int targets, int files)
 {
-    private static readonly (string Workload, double Goal)[] Workloads = [("first delivery", 1.2), ("one file changed", 1.3), ("nothing changed", 1.3)];
+    public static readonly (string Workload, double Goal)[] Workloads = [("first delivery", 1.2), ("one file changed", 1.3), ("nothing changed", 1.3)];
     private readonly Dictionary<(string Workload, string Method), List<double>> _timings = [];
+
+    public int Targets => targets;
+
+    public int Files => files;
+
+    /// <summary>The methods measured (all three unless some were left out).</summary>
+    public IEnumerable<string> Methods => _timings.Keys.Select(key => key.Method).Distinct();
 
     public double IdleRssMiB { get; set; }
 
@@ -34,18 +41,28 @@ internal sealed class DeliveryResults(int targets, int files)
             var courier = Median(workload, "courier");
             var baseline = Median(workload, "baseline");
             var floor = Median(workload, "floor");
-            var mark = courier / floor <= goal ? "ok" : "over";
+            var mark = double.IsNaN(floor) ? "no floor" : courier / floor <= goal ? "ok" : "over";
             rows.AppendLine(
-                $"| {workload} ({files} files) | {targets} | {courier:0} ms | {baseline:0} ms | {floor:0} ms | {courier / floor:0.00} (≤ {goal}, {mark}) | {baseline / courier:0.00} | {_timings[(workload, "courier")].Count} |");
+                $"| {workload} ({files} files) | {targets} | {Ms(courier)} | {Ms(baseline)} | {Ms(floor)} | {Ratio(courier, floor)} (≤ {goal}, {mark}) | {Ratio(baseline, courier)} | {_timings[(workload, "courier")].Count} |");
         }
 
         rows.Append($"| Courier host RSS, {targets} targets | idle {IdleRssMiB:0} MiB | peak during deliveries {PeakRssMiB:0} MiB | | | | | |");
         return rows.ToString();
     }
 
-    private double Median(string workload, string method)
+    public static string Ms(double milliseconds) => double.IsNaN(milliseconds) ? "—" : $"{milliseconds:0} ms";
+
+    public static string Ratio(double numerator, double denominator) => double.IsNaN(numerator / denominator) ? "—" : $"{numerator / denominator:0.00}";
+
+    /// <summary>The median of <paramref name="method"/> on <paramref name="workload"/>; NaN when the method was not run.</summary>
+    public double Median(string workload, string method)
     {
-        var sorted = _timings[(workload, method)].Order().ToList();
+        if (!_timings.TryGetValue((workload, method), out var timings))
+        {
+            return double.NaN;
+        }
+
+        var sorted = timings.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -19,10 +19,15 @@ internal sealed class CourierRunner : IDeliveryRunner, IAsyncDisposable
     private readonly DeliveryBench _bench;
     private readonly CourierHostProcess _host;
 
+    // The update's answer comes when every target has it: at 200 targets on a loaded machine, longer than
+    // HttpClient's default 100 s (the kit's client has it and cannot change it once used).
+    private readonly HttpClient _client;
+
     private CourierRunner(DeliveryBench bench, CourierHostProcess host, MemorySampler memory)
     {
         _bench = bench;
         _host = host;
+        _client = new HttpClient { BaseAddress = new Uri(host.BaseUrl), Timeout = TimeSpan.FromMinutes(30) };
         Memory = memory;
     }
 
@@ -33,11 +38,7 @@ internal sealed class CourierRunner : IDeliveryRunner, IAsyncDisposable
     public static async Task<CourierRunner> StartAsync(DeliveryBench bench)
     {
         var config = bench.Temp.Combine("courier", "config");
-        Directory.CreateDirectory(Path.Combine(config, "keys"));
-        Directory.CreateDirectory(Path.Combine(config, "sources"));
-        var key = Path.Combine(config, "keys", "bench.key");
-        File.Copy(bench.Key.PrivateKeyPath, key);
-        File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        CourierConfiguration.Prepare(config, bench.Key.PrivateKeyPath);
         var host = await CourierHostProcess.StartAsync(new CourierHostProcessOptions
         {
             ConfigPath = config,
@@ -56,39 +57,23 @@ internal sealed class CourierRunner : IDeliveryRunner, IAsyncDisposable
     {
         WriteConfiguration(repository, iteration);
         using var sampling = Memory.Sample();
-        var (status, body) = await _host.PostAsync("/update_from_git", JsonSerializer.Serialize(new { url = repository.Url, branch = "master" }));
+        using var content = new StringContent(JsonSerializer.Serialize(new { url = repository.Url, branch = "master" }), System.Text.Encoding.UTF8, "application/json");
+        using var response = await _client.PostAsync("/update_from_git", content);
+        var body = await response.Content.ReadAsStringAsync();
         if (body != "ok")
         {
-            throw new InvalidOperationException($"Courier answered {(int)status} {body}:\n{Tail(_host.Logs)}");
+            throw new InvalidOperationException($"Courier answered {(int)response.StatusCode} {body}:\n{Tail(_host.Logs)}");
         }
     }
 
-    public ValueTask DisposeAsync() => _host.DisposeAsync();
-
-    private void WriteConfiguration(BenchRepository repository, int iteration)
+    public async ValueTask DisposeAsync()
     {
-        var config = _bench.Temp.Combine("courier", "config");
-        var source = new[]
-        {
-            new Dictionary<string, object>
-            {
-                ["type"] = "git",
-                ["repositories"] = new[] { repository.Url },
-                ["ssh_key"] = "../keys/bench.key",
-                ["destination_path"] = DeliveryBenchmark.Name,
-                ["destinations"] = new[] { "targets" },
-            },
-        };
-        var targets = _bench.Servers.Select((server, i) => new Dictionary<string, object>
-        {
-            ["type"] = "ssh",
-            ["address"] = server.Endpoint,
-            ["path"] = _bench.TargetPath(Method, i, iteration),
-            ["ssh"] = new Dictionary<string, object> { ["user"] = server.User, ["key"] = "keys/bench.key", ["sudo"] = false },
-        });
-        File.WriteAllText(Path.Combine(config, "sources", "bench.json"), JsonSerializer.Serialize(source));
-        File.WriteAllText(Path.Combine(config, "destinations.json"), JsonSerializer.Serialize(new Dictionary<string, object> { ["targets"] = targets }));
+        _client.Dispose();
+        await _host.DisposeAsync();
     }
+
+    private void WriteConfiguration(BenchRepository repository, int iteration) =>
+        CourierConfiguration.Write(_bench.Temp.Combine("courier", "config"), repository.Url, _bench.Servers, i => _bench.TargetPath(Method, i, iteration));
 
     private static string Tail(string logs) => logs.Length > 4000 ? logs[^4000..] : logs;
 }

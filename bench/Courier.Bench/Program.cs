@@ -1,7 +1,8 @@
 // Courier's benchmark harness: every scenario runs Courier and a baseline side by side, alternately, in this
 // process, and reports the ratio of their medians (below 1: Courier is faster). Usage:
-//   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [git] [delivery] [--iterations N]
-//       [--targets 16[,64,200]] [--files 2000] [--file-bytes 10000]
+//   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [git] [delivery] [storm] [--iterations N]
+//       [--targets 16[,64,200]] [--files 2000] [--file-bytes 10000] [--methods courier,baseline,floor]
+//       [--pushes 100] [--seconds 5] [--trigger gitlab|api|mixed] [--queue-capacity N]   (storm)
 using System.Globalization;
 using Courier.Bench;
 
@@ -11,7 +12,7 @@ string? Option(string name)
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
-var optionValues = new[] { "--iterations", "--targets", "--files", "--file-bytes" }.Select(Option).OfType<string>().ToHashSet();
+var optionValues = new[] { "--iterations", "--targets", "--files", "--file-bytes", "--pushes", "--seconds", "--trigger", "--queue-capacity", "--methods" }.Select(Option).OfType<string>().ToHashSet();
 var scenarios = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !optionValues.Contains(a)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 var iterations = int.Parse(Option("--iterations") ?? "5", CultureInfo.InvariantCulture);
 bool Wanted(string name) => scenarios.Count == 0 || scenarios.Contains(name);
@@ -42,13 +43,44 @@ if (Wanted("delivery"))
     var targetCounts = (Option("--targets") ?? "16").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture));
     var files = int.Parse(Option("--files") ?? "2000", CultureInfo.InvariantCulture);
     var fileBytes = int.Parse(Option("--file-bytes") ?? "10000", CultureInfo.InvariantCulture);
-    Console.WriteLine();
-    Console.WriteLine(DeliveryResults.Header);
+    var methods = (Option("--methods") ?? "courier,baseline,floor").Split(',').ToHashSet(StringComparer.Ordinal);
+    var sizes = new List<DeliveryResults>();
     foreach (var targets in targetCounts)
     {
-        var delivery = await DeliveryBenchmark.RunAsync(targets, files, fileBytes, Option("--iterations") is null ? 3 : iterations);
+        var delivery = await DeliveryBenchmark.RunAsync(targets, files, fileBytes, Option("--iterations") is null ? 3 : iterations, methods);
+        sizes.Add(delivery);
+        Console.WriteLine();
+        Console.WriteLine(DeliveryResults.Header);
         Console.WriteLine(delivery.Rows());
+        if (sizes.Count > 1)
+        {
+            // After every size from the second on: a long run cut short still leaves the table of the sizes it did.
+            Console.WriteLine();
+            Console.WriteLine(ScaleResults.Table(sizes));
+        }
     }
+}
+
+if (Wanted("storm"))
+{
+    var trigger = (Option("--trigger") ?? "gitlab").ToLowerInvariant() switch
+    {
+        "gitlab" => StormTrigger.GitLab,
+        "api" => StormTrigger.Api,
+        "mixed" => StormTrigger.Mixed,
+        var other => throw new ArgumentException($"--trigger must be gitlab, api or mixed, got {other}."),
+    };
+    var storm = await StormBenchmark.RunAsync(new StormOptions(
+        Targets: int.Parse((Option("--targets") ?? "16").Split(',')[0], CultureInfo.InvariantCulture),
+        Files: int.Parse(Option("--files") ?? "2000", CultureInfo.InvariantCulture),
+        FileBytes: int.Parse(Option("--file-bytes") ?? "10000", CultureInfo.InvariantCulture),
+        Pushes: int.Parse(Option("--pushes") ?? "100", CultureInfo.InvariantCulture),
+        Seconds: double.Parse(Option("--seconds") ?? "5", CultureInfo.InvariantCulture),
+        Trigger: trigger,
+        QueueCapacity: Option("--queue-capacity") is { } capacity ? int.Parse(capacity, CultureInfo.InvariantCulture) : null));
+    Console.WriteLine();
+    Console.WriteLine(StormResults.Header);
+    Console.WriteLine(storm.Row());
 }
 
 using var self = System.Diagnostics.Process.GetCurrentProcess();
