@@ -80,24 +80,21 @@ internal sealed partial class ArmadaLocalDestination(
                 !root.TryGetProperty("status", out var status) || status.GetString() != "ok" ||
                 !root.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array)
             {
-                throw new InvalidOperationException($"the Armada API at {armadaApi} answered /list without status \"ok\" and a result list: {Shorten(body)}");
+                throw new InvalidOperationException($"the Armada API at {armadaApi} answered /list without status \"ok\" and a result list: {PeerAnswer.Excerpt(body)}");
             }
 
             return result.EnumerateArray()
                 .Where(agent => agent.ValueKind == JsonValueKind.Object)
-                .Select(agent => (Address: StringField(agent, "address") ?? string.Empty, Status: StringField(agent, "status") ?? "unknown"))
+                .Select(agent => (Address: PeerAnswer.ReadString(agent, "address") ?? string.Empty, Status: PeerAnswer.ReadString(agent, "status") ?? "unknown"))
                 .Where(agent => agent.Address.Length > 0)
                 .DistinctBy(agent => agent.Address, StringComparer.Ordinal)
                 .ToList();
         }
         catch (JsonException e)
         {
-            throw new InvalidOperationException($"the Armada API at {armadaApi} answered /list with invalid JSON ({e.Message}): {Shorten(body)}", e);
+            throw new InvalidOperationException($"the Armada API at {armadaApi} answered /list with invalid JSON ({e.Message}): {PeerAnswer.Excerpt(body)}", e);
         }
     }
-
-    private static string? StringField(JsonElement agent, string name) =>
-        agent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static bool IsHealthy(string status) =>
         status.Equals("passing", StringComparison.OrdinalIgnoreCase) || status.Equals("warning", StringComparison.OrdinalIgnoreCase);
@@ -108,13 +105,7 @@ internal sealed partial class ArmadaLocalDestination(
         var answer = await HttpQuestions.AskAsync(httpClients.CreateClient(HttpClientName), request, QuestionTimeout, $"{QuestionTimeout.TotalSeconds:0} s", cancellationToken).ConfigureAwait(false);
         return answer.IsSuccess
             ? answer.Body
-            : throw new HttpRequestException($"GET {url} answered {(int)answer.StatusCode}: {Shorten(answer.Body)}");
-    }
-
-    private static string Shorten(string text)
-    {
-        text = text.Trim();
-        return text.Length <= 300 ? text : text[..300] + "...";
+            : throw new HttpRequestException($"GET {url} answered {(int)answer.StatusCode}: {PeerAnswer.Excerpt(answer.Body)}");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The Armada API {ArmadaApi} lists {Healthy} healthy agents of {Count} for {Source}")]

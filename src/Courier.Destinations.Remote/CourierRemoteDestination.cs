@@ -95,7 +95,7 @@ internal sealed partial class CourierRemoteDestination(
         var answer = await HttpQuestions.AskAsync(Client(), request, QuestionTimeout, $"{QuestionTimeout.TotalSeconds:0} s", cancellationToken).ConfigureAwait(false);
         if (!answer.IsSuccess)
         {
-            throw new HttpRequestException($"GET /hermes_address answered {(int)answer.StatusCode}: {Shorten(answer.Body)}");
+            throw new HttpRequestException($"GET /hermes_address answered {(int)answer.StatusCode}: {PeerAnswer.Excerpt(answer.Body)}");
         }
 
         return HermesAddress.FromAnswer(answer.Body, Name);
@@ -129,11 +129,11 @@ internal sealed partial class CourierRemoteDestination(
             using var report = JsonDocument.Parse(body);
             var errors = new List<string>();
             CollectErrors(report.RootElement, null, errors);
-            return errors.Count > 0 ? string.Join("; ", errors.Distinct()) : Shorten(body);
+            return errors.Count > 0 ? string.Join("; ", errors.Distinct()) : PeerAnswer.Excerpt(body);
         }
         catch (JsonException)
         {
-            return Shorten(body);
+            return PeerAnswer.Excerpt(body);
         }
     }
 
@@ -180,12 +180,6 @@ internal sealed partial class CourierRemoteDestination(
     }
 
     private HttpClient Client() => httpClients.CreateClient(HttpClientName);
-
-    private static string Shorten(string text)
-    {
-        text = text.Trim();
-        return text.Length <= 300 ? text : text[..300] + "...";
-    }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Asked {Remote} to forward {Source}: succeeded {Succeeded} in {DurationMs:0} ms")]
     private partial void LogForwarded(string source, string remote, bool succeeded, double durationMs);
