@@ -46,7 +46,7 @@ await using var provider = services.BuildServiceProvider(new ServiceProviderOpti
 UpdateReport report;
 try
 {
-    report = await provider.GetRequiredService<CourierUpdater>().UpdateAsync(UpdateTrigger.All, cancellation.Token);
+    report = await provider.GetRequiredService<ICourierUpdater>().UpdateAsync(UpdateTrigger.All, cancellation.Token);
 }
 catch (OptionsValidationException e)
 {
