@@ -53,6 +53,7 @@ mkdir -p "$work/config/sources" "$work/hermes/app" "$work/state"
 echo "delivered by a generated plugin" >"$work/hermes/app/app.conf"
 echo '[{"type": "hermes-directory", "subdirectory": "app", "destinations": ["local"]}]' >"$work/config/sources/app.json"
 echo '{"local": {"type": "acme-destination", "path": "../delivered"}}' >"$work/config/destinations.json"
+: >"$work/host.log" # exists before the host starts: the port loop below reads it at once
 CONFIG_PATH=$work/config Courier__HermesDirectory=$work/hermes Courier__StateDirectory=$work/state \
 Courier__UpdateAllOnStart=false Courier__PluginDirectories__0="$(dirname "$host_dll")/plugins" \
 Courier__PluginDirectories__1=$work/plugins Logging__Console__FormatterName=simple \

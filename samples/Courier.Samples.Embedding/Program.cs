@@ -2,9 +2,9 @@
 // its destinations, and prints the report as JSON on standard output (logs go to standard error). Usage:
 //   CONFIG_PATH=/etc/courier dotnet run -- [hermes directory] [state directory]
 // Exit code 0 when everything was delivered, 1 otherwise.
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using Courier;
+using Courier.Core.History;
 using Courier.Core.Updates;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,7 +46,7 @@ await using var provider = services.BuildServiceProvider(new ServiceProviderOpti
 UpdateReport report;
 try
 {
-    report = await provider.GetRequiredService<CourierUpdater>().UpdateAsync(UpdateTrigger.All, cancellation.Token);
+    report = await provider.GetRequiredService<ICourierUpdater>().UpdateAsync(UpdateTrigger.All, cancellation.Token);
 }
 catch (OptionsValidationException e)
 {
@@ -55,11 +55,5 @@ catch (OptionsValidationException e)
 }
 
 // The report in the shape the host answers with for Accept: application/json.
-var json = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-{
-    PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    WriteIndented = true,
-    Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-};
-Console.WriteLine(JsonSerializer.Serialize(report, json));
+Console.WriteLine(JsonSerializer.Serialize(report, UpdateReportJson.Options));
 return report.Succeeded ? 0 : 1;

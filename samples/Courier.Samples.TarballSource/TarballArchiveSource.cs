@@ -19,6 +19,9 @@ internal sealed partial class TarballArchiveSource(
     internal const string HttpClientName = "Courier.Samples.TarballSource";
     private const int BufferSize = 81920;
 
+    /// <summary>The largest archive fetched; reading stops there.</summary>
+    internal const long MaxArchiveBytes = 512L << 20;
+
     public string Id { get; } = $"tarball:{location.Display}#{destinationPath}";
 
     public string Type => TarballSourceFactory.TypeName;
@@ -107,8 +110,14 @@ internal sealed partial class TarballArchiveSource(
         {
             var buffer = new byte[BufferSize];
             int read;
+            long total = 0;
             while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
+                if ((total += read) > MaxArchiveBytes)
+                {
+                    throw new InvalidDataException($"the archive is larger than {MaxArchiveBytes} bytes; nothing was delivered.");
+                }
+
                 hash.AppendData(buffer, 0, read);
                 await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }

@@ -126,14 +126,14 @@ public sealed record HermesAddress
 
             if (root.TryGetProperty("status", out var status) && !string.Equals(status.ToString(), "ok", StringComparison.OrdinalIgnoreCase))
             {
-                throw new FormatException($"{from} answered /hermes_address with status \"{status}\": {Shorten(json)}");
+                throw new FormatException($"{from} answered /hermes_address with status \"{status}\": {PeerAnswer.Excerpt(json)}");
             }
 
-            return Parse(ReadString(root, "ssh"), ReadString(root, "path"));
+            return Parse(PeerAnswer.ReadString(root, "ssh"), PeerAnswer.ReadString(root, "path"));
         }
         catch (System.Text.Json.JsonException e)
         {
-            throw new FormatException($"{from} answered /hermes_address with invalid JSON ({e.Message}): {Shorten(json)}", e);
+            throw new FormatException($"{from} answered /hermes_address with invalid JSON ({e.Message}): {PeerAnswer.Excerpt(json)}", e);
         }
         catch (ArgumentException e)
         {
@@ -143,9 +143,4 @@ public sealed record HermesAddress
 
     /// <inheritdoc />
     public override string ToString() => $"{Ssh}:{Path}";
-
-    private static string? ReadString(System.Text.Json.JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind == System.Text.Json.JsonValueKind.String ? value.GetString() : null;
-
-    private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "...";
 }

@@ -53,6 +53,7 @@ public static class CourierServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, FileReportStore>(provider => provider.GetRequiredService<FileReportStore>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, CourierMetrics>(provider => provider.GetRequiredService<CourierMetrics>()));
         services.TryAddSingleton<CourierUpdater>();
+        services.TryAddSingleton<ICourierUpdater>(provider => provider.GetRequiredService<CourierUpdater>());
         return new CourierBuilder(services);
     }
 

@@ -80,24 +80,21 @@ internal sealed partial class ArmadaLocalDestination(
                 !root.TryGetProperty("status", out var status) || status.GetString() != "ok" ||
                 !root.TryGetProperty("result", out var result) || result.ValueKind != JsonValueKind.Array)
             {
-                throw new InvalidOperationException($"the Armada API at {armadaApi} answered /list without status \"ok\" and a result list: {Shorten(body)}");
+                throw new InvalidOperationException($"the Armada API at {armadaApi} answered /list without status \"ok\" and a result list: {PeerAnswer.Excerpt(body)}");
             }
 
             return result.EnumerateArray()
                 .Where(agent => agent.ValueKind == JsonValueKind.Object)
-                .Select(agent => (Address: StringField(agent, "address") ?? string.Empty, Status: StringField(agent, "status") ?? "unknown"))
+                .Select(agent => (Address: PeerAnswer.ReadString(agent, "address") ?? string.Empty, Status: PeerAnswer.ReadString(agent, "status") ?? "unknown"))
                 .Where(agent => agent.Address.Length > 0)
                 .DistinctBy(agent => agent.Address, StringComparer.Ordinal)
                 .ToList();
         }
         catch (JsonException e)
         {
-            throw new InvalidOperationException($"the Armada API at {armadaApi} answered /list with invalid JSON ({e.Message}): {Shorten(body)}", e);
+            throw new InvalidOperationException($"the Armada API at {armadaApi} answered /list with invalid JSON ({e.Message}): {PeerAnswer.Excerpt(body)}", e);
         }
     }
-
-    private static string? StringField(JsonElement agent, string name) =>
-        agent.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static bool IsHealthy(string status) =>
         status.Equals("passing", StringComparison.OrdinalIgnoreCase) || status.Equals("warning", StringComparison.OrdinalIgnoreCase);
@@ -108,13 +105,7 @@ internal sealed partial class ArmadaLocalDestination(
         var answer = await HttpQuestions.AskAsync(httpClients.CreateClient(HttpClientName), request, QuestionTimeout, $"{QuestionTimeout.TotalSeconds:0} s", cancellationToken).ConfigureAwait(false);
         return answer.IsSuccess
             ? answer.Body
-            : throw new HttpRequestException($"GET {url} answered {(int)answer.StatusCode}: {Shorten(answer.Body)}");
-    }
-
-    private static string Shorten(string text)
-    {
-        text = text.Trim();
-        return text.Length <= 300 ? text : text[..300] + "...";
+            : throw new HttpRequestException($"GET {url} answered {(int)answer.StatusCode}: {PeerAnswer.Excerpt(answer.Body)}");
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "The Armada API {ArmadaApi} lists {Healthy} healthy agents of {Count} for {Source}")]
@@ -122,56 +113,4 @@ internal sealed partial class ArmadaLocalDestination(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Armada agent {Agent} gave no hermes address: {Error}")]
     private partial void LogAgentUnreachable(string agent, string error);
-}
-
-/// <summary>Reads <c>armada-local</c> entries of destinations.json.</summary>
-internal sealed class ArmadaLocalDestinationFactory(
-    ICourierEnvironment environment,
-    IFileTransfer transfer,
-    IHttpClientFactory httpClients,
-    ILoggerFactory loggers) : IDestinationFactory
-{
-    public const string TypeName = "armada-local";
-    private const int ArmadaApiPort = 8900;
-
-    public string Type => TypeName;
-
-    public IDestination Create(DestinationDefinition definition)
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        var configured = definition.GetString("armada_api") ?? environment.ArmadaApi;
-        Uri api;
-        if (configured is null)
-        {
-            var gateway = DefaultGateway.Find()
-                ?? throw definition.Error($"no Armada API is known: set \"armada_api\" on the destination or Courier:ArmadaApi (this machine has no default gateway, where the Armada API listens on port {ArmadaApiPort} inside a container).");
-            api = new Uri($"http://{gateway}:{ArmadaApiPort}/");
-        }
-        else if (!TryParseApi(configured, out api))
-        {
-            throw definition.Error($"\"armada_api\" must be an http(s) URL or HOST:PORT, got \"{configured}\".");
-        }
-
-        return new ArmadaLocalDestination(
-            definition.Alias,
-            api,
-            definition.ReadSshLogin(),
-            Math.Max(1, environment.MaxParallelDeliveries),
-            transfer,
-            httpClients,
-            loggers.CreateLogger<ArmadaLocalDestination>());
-    }
-
-    private static bool TryParseApi(string text, out Uri api)
-    {
-        var withScheme = text.Contains("://", StringComparison.Ordinal) ? text : "http://" + text;
-        if (Uri.TryCreate(withScheme.TrimEnd('/') + "/", UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https" && parsed.Query.Length == 0)
-        {
-            api = parsed;
-            return true;
-        }
-
-        api = null!;
-        return false;
-    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace Courier.Destinations.Remote;
@@ -95,7 +94,7 @@ internal sealed partial class CourierRemoteDestination(
         var answer = await HttpQuestions.AskAsync(Client(), request, QuestionTimeout, $"{QuestionTimeout.TotalSeconds:0} s", cancellationToken).ConfigureAwait(false);
         if (!answer.IsSuccess)
         {
-            throw new HttpRequestException($"GET /hermes_address answered {(int)answer.StatusCode}: {Shorten(answer.Body)}");
+            throw new HttpRequestException($"GET /hermes_address answered {(int)answer.StatusCode}: {PeerAnswer.Excerpt(answer.Body)}");
         }
 
         return HermesAddress.FromAnswer(answer.Body, Name);
@@ -113,60 +112,11 @@ internal sealed partial class CourierRemoteDestination(
             var answer = await HttpQuestions.AskAsync(Client(), request, limit, CourierTimeouts.Describe(nameof(CourierTimeouts.RemoteForward), limit), cancellationToken).ConfigureAwait(false);
             return answer.IsSuccess
                 ? null
-                : $"the remote Courier's /update_all answered {(int)answer.StatusCode}: {DescribeFailure(answer.Body)}";
+                : $"the remote Courier's /update_all answered {(int)answer.StatusCode}: {RemoteFailure.Describe(answer.Body)}";
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException)
         {
             return $"the remote Courier's /update_all failed: {e.Message}";
-        }
-    }
-
-    /// <summary>The remote's own errors when it sent its JSON report (a Courier for .NET does), else its text.</summary>
-    private static string DescribeFailure(string body)
-    {
-        try
-        {
-            using var report = JsonDocument.Parse(body);
-            var errors = new List<string>();
-            CollectErrors(report.RootElement, null, errors);
-            return errors.Count > 0 ? string.Join("; ", errors.Distinct()) : Shorten(body);
-        }
-        catch (JsonException)
-        {
-            return Shorten(body);
-        }
-    }
-
-    private static void CollectErrors(JsonElement element, string? target, List<string> errors)
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.Object:
-                var here = element.TryGetProperty("target", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : target;
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (property.NameEquals("error") && property.Value.ValueKind == JsonValueKind.String)
-                    {
-                        errors.Add(here is null ? property.Value.GetString()! : $"{here}: {property.Value.GetString()}");
-                    }
-                    else if (property.NameEquals("configuration_errors") && property.Value.ValueKind == JsonValueKind.Array)
-                    {
-                        errors.AddRange(property.Value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!));
-                    }
-                    else
-                    {
-                        CollectErrors(property.Value, here, errors);
-                    }
-                }
-
-                break;
-            case JsonValueKind.Array:
-                foreach (var item in element.EnumerateArray())
-                {
-                    CollectErrors(item, target, errors);
-                }
-
-                break;
         }
     }
 
@@ -181,86 +131,6 @@ internal sealed partial class CourierRemoteDestination(
 
     private HttpClient Client() => httpClients.CreateClient(HttpClientName);
 
-    private static string Shorten(string text)
-    {
-        text = text.Trim();
-        return text.Length <= 300 ? text : text[..300] + "...";
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Asked {Remote} to forward {Source}: succeeded {Succeeded} in {DurationMs:0} ms")]
     private partial void LogForwarded(string source, string remote, bool succeeded, double durationMs);
-}
-
-/// <summary>Reads <c>courier-remote</c> entries of destinations.json.</summary>
-internal sealed class CourierRemoteDestinationFactory(
-    IFileTransfer transfer,
-    ISshTunnelFactory tunnels,
-    IHttpClientFactory httpClients,
-    ICourierEnvironment environment,
-    ILoggerFactory loggers) : IDestinationFactory
-{
-    public const string TypeName = "courier-remote";
-
-    public string Type => TypeName;
-
-    public IDestination Create(DestinationDefinition definition)
-    {
-        ArgumentNullException.ThrowIfNull(definition);
-        var address = definition.GetRequiredString("address");
-        address = address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) ? address["http://".Length..].TrimEnd('/') : address;
-        try
-        {
-            SplitHttpAddress(address);
-        }
-        catch (ArgumentException e)
-        {
-            throw definition.Error($"\"address\" must be the remote Courier's HOST or HOST:PORT: {e.Message}");
-        }
-
-        var login = definition.ReadSshLogin();
-        return new CourierRemoteDestination(
-            definition.Alias,
-            address,
-            ReadGateway(definition, login),
-            login,
-            transfer,
-            tunnels,
-            httpClients,
-            environment.Timeouts,
-            loggers.CreateLogger<CourierRemoteDestination>());
-    }
-
-    /// <summary>The host and port of an HTTP address written as HOST or HOST:PORT (port 80 when none is given).</summary>
-    internal static (string Host, int Port) SplitHttpAddress(string address)
-    {
-        var (host, port) = HermesAddress.SplitEndpoint(address);
-        var portGiven = address.StartsWith('[') ? address.Contains("]:", StringComparison.Ordinal) : address.Contains(':', StringComparison.Ordinal);
-        return (host, portGiven ? port : 80);
-    }
-
-    private static SshGateway? ReadGateway(DestinationDefinition definition, SshLogin login)
-    {
-        if (definition.GetObject("ssh-tunnel") is not { } tunnel)
-        {
-            return null;
-        }
-
-        var host = definition.GetString(tunnel, "host");
-        if (string.IsNullOrWhiteSpace(host) || host.StartsWith('-') || host.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
-        {
-            throw definition.Error("\"ssh-tunnel\" needs \"host\", the SSH gateway's host name or address.");
-        }
-
-        var key = definition.GetString(tunnel, "key");
-        var knownHosts = definition.GetString(tunnel, "known_hosts");
-        return new SshGateway(
-            host,
-            definition.GetPort(tunnel, "port", 22),
-            definition.GetString(tunnel, "user") ?? login.User,
-            key is null ? login.KeyPath : definition.ResolvePath(key))
-        {
-            // The gateway's keys may sit in the destination's pinned file or in a file of its own.
-            KnownHostsFile = knownHosts is null ? login.KnownHostsFile : definition.ResolvePath(knownHosts),
-        };
-    }
 }

@@ -1,6 +1,11 @@
+using LibGit2Sharp;
+
 namespace Courier.Sources.Git;
 
-/// <summary>Branch names checked with git's own rules for ref names (<c>git check-ref-format --branch</c>).</summary>
+/// <summary>
+/// Branch names checked with git's rules for reference names (libgit2's <see cref="Reference.IsValidName"/> on
+/// <c>refs/heads/NAME</c>), plus what <c>git check-ref-format --branch</c> refuses beyond them.
+/// </summary>
 internal static class GitBranchName
 {
     /// <summary>Why <paramref name="branch"/> is not a valid branch name, or <see langword="null"/> when it is.</summary>
@@ -12,36 +17,20 @@ internal static class GitBranchName
             return "it is empty";
         }
 
+        // A valid ref name, but git would read it as an option.
         if (branch.StartsWith('-'))
         {
             return "it starts with \"-\"";
         }
 
-        if (branch == "@" || branch == "HEAD")
+        if (branch is "@" or "HEAD")
         {
             return $"\"{branch}\" is not a branch";
         }
 
-        if (branch.Any(c => char.IsControl(c) || c is ' ' or '~' or '^' or ':' or '?' or '*' or '[' or '\\'))
-        {
-            return "it holds a space, a control character or one of ~ ^ : ? * [ \\";
-        }
-
-        if (branch.Contains("..", StringComparison.Ordinal) || branch.Contains("@{", StringComparison.Ordinal) || branch.Contains("//", StringComparison.Ordinal))
-        {
-            return "it holds \"..\", \"@{\" or \"//\"";
-        }
-
-        if (branch.StartsWith('/') || branch.EndsWith('/') || branch.EndsWith('.'))
-        {
-            return "it starts or ends with \"/\" or ends with \".\"";
-        }
-
-        if (branch.Split('/').Any(component => component.StartsWith('.') || component.EndsWith(".lock", StringComparison.Ordinal)))
-        {
-            return "a part of it starts with \".\" or ends with \".lock\"";
-        }
-
-        return null;
+        return Reference.IsValidName("refs/heads/" + branch)
+            ? null
+            : "git's rules for reference names refuse it (no spaces, control characters or ~ ^ : ? * [ \\; no \"..\", \"@{\" or \"//\"; "
+              + "no part starting with \".\" or ending with \".lock\"; not ending with \"/\" or \".\")";
     }
 }

@@ -72,7 +72,7 @@ internal sealed class GitSshProcess : IDisposable
         // ssh joins the remote command into one string for the remote shell: the path is quoted as git quotes it.
         startInfo.ArgumentList.Add("--");
         startInfo.ArgumentList.Add(url.Host);
-        startInfo.ArgumentList.Add($"{service} {ShellQuote(RemotePath(url))}");
+        startInfo.ArgumentList.Add($"{service} {ShellQuoting.ForPosixShell(RemotePath(url))}");
 
         var process = new Process { StartInfo = startInfo };
         var started = new GitSshProcess(process, fetch);
@@ -211,7 +211,4 @@ internal sealed class GitSshProcess : IDisposable
 
     /// <summary>An scp-like path is relative to the login's home; <c>ssh://host/~/x</c> means <c>~/x</c>, as git reads it.</summary>
     private static string RemotePath(GitRepositoryUrl url) => url.Path.StartsWith("/~", StringComparison.Ordinal) ? url.Path[1..] : url.Path;
-
-    /// <summary>POSIX shell single quoting: everything between the quotes is taken literally.</summary>
-    private static string ShellQuote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

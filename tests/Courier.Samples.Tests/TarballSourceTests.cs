@@ -171,9 +171,13 @@ public sealed class TarballSourceTests : IDisposable
     [InlineData("absolute-link", "symbolic link to \"/etc\"")]
     [InlineData("climbing-link", "outside the archive")]
     [InlineData("link-chain", "leads outside it")]
+    [InlineData("link-to-the-root", "could not be extracted safely")]
     [InlineData("write-through-link", "would be written through the symbolic link")]
     [InlineData("climbing-hard-link", "climbs out of the archive")]
     [InlineData("device", "only files, directories and links are allowed")]
+    [InlineData("replaced-by-link", "names a path the archive already holds")]
+    [InlineData("hard-link-through-link", "would be written through the symbolic link")]
+    [InlineData("link-then-directory-below", "would be written through the symbolic link")]
     public async Task An_entry_reaching_outside_is_refused_and_nothing_is_extracted(string attack, string error)
     {
         var outside = _temp.Combine("outside");
@@ -199,7 +203,12 @@ public sealed class TarballSourceTests : IDisposable
                     writer.WriteEntry(Tarballs.SymbolicLink("up", "../../../../outside"));
                     break;
                 case "link-chain":
-                    // Each link looks harmless on its own; d/e/root leads to the archive root, so root-parent/.. leads above it.
+                    // Each link stays inside as written; d/e/up is really d, so d/e/up/../.. leads above the archive.
+                    writer.WriteEntry(Tarballs.Directory("d/e/"));
+                    writer.WriteEntry(Tarballs.SymbolicLink("d/e/up", "../../d"));
+                    writer.WriteEntry(Tarballs.SymbolicLink("escape", "d/e/up/../.."));
+                    break;
+                case "link-to-the-root":
                     writer.WriteEntry(Tarballs.Directory("d/e/"));
                     writer.WriteEntry(Tarballs.SymbolicLink("d/e/root", "../.."));
                     writer.WriteEntry(Tarballs.SymbolicLink("escape", "d/e/root/.."));
@@ -211,6 +220,19 @@ public sealed class TarballSourceTests : IDisposable
                     break;
                 case "climbing-hard-link":
                     writer.WriteEntry(Tarballs.HardLink("passwd", "../../../../etc/passwd"));
+                    break;
+                case "replaced-by-link":
+                    // A later entry of the same name must not turn app.conf into a link (or write through one).
+                    writer.WriteEntry(Tarballs.SymbolicLink("app.conf", "d/e/root/.."));
+                    break;
+                case "hard-link-through-link":
+                    writer.WriteEntry(Tarballs.File("inside/x.conf", "x"));
+                    writer.WriteEntry(Tarballs.SymbolicLink("alias", "inside"));
+                    writer.WriteEntry(Tarballs.HardLink("copy.conf", "alias/x.conf"));
+                    break;
+                case "link-then-directory-below":
+                    writer.WriteEntry(Tarballs.SymbolicLink("alias", "."));
+                    writer.WriteEntry(Tarballs.Directory("alias/sub/"));
                     break;
                 case "device":
                     writer.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.CharacterDevice, "null") { DeviceMajor = 1, DeviceMinor = 3 });

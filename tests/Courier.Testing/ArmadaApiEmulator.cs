@@ -29,6 +29,7 @@ public sealed class ArmadaApiEmulator : IAsyncDisposable
     /// <summary>Requests to the API and to every agent, as <c>METHOD /path?query</c>.</summary>
     public IReadOnlyList<string> Requests => [.. _api.Requests, .. _agentServers.SelectMany(s => s.Requests)];
 
+    /// <summary>Starts the Armada API on a free port of <paramref name="listenAddress"/> (inside <paramref name="networkNamespace"/> when given), with no agents yet.</summary>
     public static async Task<ArmadaApiEmulator> StartAsync(string listenAddress = "127.0.0.1", NetworkNamespace? networkNamespace = null)
     {
         var emulator = new ArmadaApiEmulator(listenAddress, networkNamespace);
@@ -55,6 +56,7 @@ public sealed class ArmadaApiEmulator : IAsyncDisposable
     /// <summary>Lists an agent at <paramref name="address"/> (IP:PORT) where nothing answers: a ship that went down.</summary>
     public void AddDeadAgent(string address, string status = "passing") => _agents.Enqueue(new ListedAgent(address, status));
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _api.DisposeAsync();

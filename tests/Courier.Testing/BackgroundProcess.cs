@@ -44,11 +44,13 @@ public sealed class BackgroundProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Whether the process has ended.</summary>
     public bool HasExited => _run.IsCompleted;
 
     /// <summary>The process id (of <c>ip netns exec</c>'s program, which it execs into).</summary>
     public int ProcessId { get; private set; }
 
+    /// <summary>The exit code once the process has ended, else null.</summary>
     public int? ExitCode => _run.IsCompletedSuccessfully ? _run.Result?.ExitCode : null;
 
     /// <summary>
@@ -98,6 +100,7 @@ public sealed class BackgroundProcess : IAsyncDisposable
         await _run;
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await StopAsync();

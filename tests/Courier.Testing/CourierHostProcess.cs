@@ -12,13 +12,16 @@ public sealed class CourierHostProcessOptions
     /// <summary>CONFIG_PATH (directories separated by ':').</summary>
     public required string ConfigPath { get; init; }
 
+    /// <summary>Courier:HermesDirectory, the local hermes directory.</summary>
     public required string HermesDirectory { get; init; }
 
+    /// <summary>Courier:StateDirectory (git caches, snapshots, reports).</summary>
     public required string StateDirectory { get; init; }
 
     /// <summary>Courier:SshAddress, the SSH address other Couriers push to.</summary>
     public string? SshAddress { get; init; }
 
+    /// <summary>Courier:UpdateAllOnStart: whether the host updates every source once it has started.</summary>
     public bool UpdateAllOnStart { get; init; }
 
     /// <summary>More settings, by configuration key (<c>Courier:Ssh:User</c>); passed as environment variables.</summary>
@@ -27,11 +30,13 @@ public sealed class CourierHostProcessOptions
     /// <summary>The address to listen on; loopback unless the host runs in a namespace.</summary>
     public string ListenAddress { get; init; } = "127.0.0.1";
 
+    /// <summary>The HTTP port, or null for a free one.</summary>
     public int? Port { get; init; }
 
     /// <summary>More URLs to listen on (e.g. <c>http://[::]:8081</c>, a dual-stack socket that sees IPv4 callers as <c>::ffff:a.b.c.d</c>).</summary>
     public IReadOnlyList<string> AdditionalUrls { get; init; } = [];
 
+    /// <summary>The network namespace the host runs in, or null for this machine's own network.</summary>
     public NetworkNamespace? NetworkNamespace { get; init; }
 
     /// <summary>Where Courier.Host.dll is; the build output beside this solution when not set.</summary>
@@ -60,6 +65,7 @@ public sealed class CourierHostProcess : IAsyncDisposable
     /// <summary><c>IP:PORT</c> of the HTTP API, as a courier-remote destination names it.</summary>
     public string Address { get; }
 
+    /// <summary><c>http://IP:PORT</c> of the HTTP API.</summary>
     public string BaseUrl => $"http://{Address}";
 
     /// <summary>An HttpClient for the API (opening its connections inside the host's namespace when it has one).</summary>
@@ -68,6 +74,7 @@ public sealed class CourierHostProcess : IAsyncDisposable
     /// <summary>Everything the host logged so far.</summary>
     public string Logs => _process.Output;
 
+    /// <summary>Whether the host process has ended.</summary>
     public bool HasExited => _process.HasExited;
 
     /// <summary>The host's process id: its children are the processes it started.</summary>
@@ -142,6 +149,7 @@ public sealed class CourierHostProcess : IAsyncDisposable
     /// <summary>Stops the host (SIGINT, so it flushes its logs).</summary>
     public Task StopAsync() => _process.StopAsync();
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();

@@ -32,21 +32,28 @@ public sealed class CourierSite : IAsyncDisposable
         Sshd = sshd;
     }
 
+    /// <summary>The site's name (a datacenter, say), as the options give it.</summary>
     public string Name => _options.Name;
 
+    /// <summary>The site's own temporary directory, holding config/, hermes/ and state/; removed with the site.</summary>
     public TempDirectory Root { get; }
 
     /// <summary>The site's sshd: its hermes address is <c>Sshd.Endpoint</c> and <see cref="HermesDirectory"/>.</summary>
     public SshServer Sshd { get; }
 
+    /// <summary>The site's Courier host once started, else null.</summary>
     public CourierHostProcess? Host { get; private set; }
 
+    /// <summary>The site's CONFIG_PATH directory (sources/, destinations.json, keys).</summary>
     public string ConfigDirectory => Root.Combine("config");
 
+    /// <summary>The site's hermes directory, where its sshd receives deliveries.</summary>
     public string HermesDirectory => Root.Combine("hermes");
 
+    /// <summary>The site's Courier state directory.</summary>
     public string StateDirectory => Root.Combine("state");
 
+    /// <summary>Makes the site's directories and starts its sshd (the host is started separately).</summary>
     public static async Task<CourierSite> CreateAsync(CourierSiteOptions options)
     {
         var root = TempDirectory.Create($"courier-{options.Name}");
@@ -73,12 +80,16 @@ public sealed class CourierSite : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes <c>config/sources/FILE</c>; returns its full path.</summary>
     public string WriteSources(string fileName, string json) => Root.WriteFile(Path.Combine("config", "sources", fileName), json);
 
+    /// <summary>Writes <c>config/destinations.json</c>; returns its full path.</summary>
     public string WriteDestinations(string json) => Root.WriteFile(Path.Combine("config", "destinations.json"), json);
 
+    /// <summary>Writes a file below the hermes directory; returns its full path.</summary>
     public string WriteHermesFile(string relativePath, string content) => Root.WriteFile(Path.Combine("hermes", relativePath), content);
 
+    /// <summary>The text of a file below the hermes directory, or null when it does not exist.</summary>
     public string? ReadHermesFile(string relativePath)
     {
         var path = Path.Combine(HermesDirectory, relativePath);
@@ -125,6 +136,7 @@ public sealed class CourierSite : IAsyncDisposable
     public string SshDestinationJson(string? path = null) =>
         $$$"""{"type": "ssh", "address": "{{{Sshd.Endpoint}}}", "path": "{{{path ?? HermesDirectory}}}", "ssh": {"user": "{{{Sshd.User}}}", "key": "keys/courier.key", "sudo": false}}""";
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         if (Host is not null)

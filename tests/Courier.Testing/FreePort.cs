@@ -8,6 +8,7 @@ public static class FreePort
 {
     private static readonly HashSet<int> Handed = [];
 
+    /// <summary>A TCP port free on loopback right now and not handed out before in this process.</summary>
     public static int Next()
     {
         lock (Handed)

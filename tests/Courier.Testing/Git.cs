@@ -6,6 +6,7 @@ namespace Courier.Testing;
 /// <summary>The git command line, for fixtures that make and change repositories.</summary>
 public static class Git
 {
+    /// <summary>Runs git with <paramref name="arguments"/> in <paramref name="workingDirectory"/> (fixed author, no system config); returns its trimmed output, throwing with its error output when it fails.</summary>
     public static async Task<string> RunAsync(string workingDirectory, IReadOnlyList<string> arguments, CancellationToken cancellationToken = default)
     {
         var result = await Cli.Wrap("git")
@@ -44,8 +45,10 @@ public sealed class GitServer : IAsyncDisposable
         Ssh = ssh;
     }
 
+    /// <summary>The sshd serving the repositories (git runs over SSH as the test user).</summary>
     public SshServer Ssh { get; }
 
+    /// <summary>Starts an sshd (with <paramref name="options"/>) that serves bare repositories made with this server.</summary>
     public static async Task<GitServer> StartAsync(SshServerOptions? options = null, CancellationToken cancellationToken = default)
     {
         var ssh = await SshServer.StartAsync(options, cancellationToken);
@@ -89,6 +92,7 @@ public sealed class GitServer : IAsyncDisposable
         return path;
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await Ssh.DisposeAsync();
@@ -109,20 +113,25 @@ public sealed class GitRepository
         WorkPath = workPath;
     }
 
+    /// <summary>The repository's name (<c>NAME.git</c> on the server).</summary>
     public string Name { get; }
 
+    /// <summary>The bare repository's path on the server.</summary>
     public string BarePath { get; }
 
+    /// <summary>A working copy that pushes to the repository.</summary>
     public string WorkPath { get; }
 
     /// <summary><c>ssh://user@host:port/path/name.git</c></summary>
     public string SshUrl => $"ssh://{_server.Ssh.User}@{_server.Ssh.Host}:{_server.Ssh.Port}{BarePath}";
 
+    /// <summary><c>file:///path/name.git</c></summary>
     public string FileUrl => "file://" + BarePath;
 
     /// <summary><c>alias:/path/name.git</c>, for an alias written with <see cref="GitServer.WriteSshConfig"/>.</summary>
     public string ScpLikeUrl(string alias) => $"{alias}:{BarePath}";
 
+    /// <summary>Writes a file into the working copy (creating its directories); commit it with <see cref="CommitAndPushAsync"/>.</summary>
     public Task WriteFileAsync(string relativePath, string content, CancellationToken cancellationToken = default)
     {
         var path = Path.Combine(WorkPath, relativePath);
@@ -130,6 +139,7 @@ public sealed class GitRepository
         return File.WriteAllTextAsync(path, content, cancellationToken);
     }
 
+    /// <summary>Deletes a file of the working copy; commit it with <see cref="CommitAndPushAsync"/>.</summary>
     public Task DeleteFileAsync(string relativePath)
     {
         File.Delete(Path.Combine(WorkPath, relativePath));

@@ -17,6 +17,7 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
 
     private NetworkNamespace(string name) => Name = name;
 
+    /// <summary>The namespace's name, as <c>ip netns</c> knows it.</summary>
     public string Name { get; }
 
     /// <summary>Makes a namespace whose loopback is up. Names are short (veth names derive from them).</summary>
@@ -53,6 +54,7 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
     public Task<BufferedCommandResult> TryExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken = default) =>
         Cli.Wrap("ip").WithArguments(["netns", "exec", Name, .. command]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
 
+    /// <summary>Runs a command in the namespace and returns its output; throws when it fails.</summary>
     public async Task<string> ExecAsync(IReadOnlyList<string> command, CancellationToken cancellationToken = default)
     {
         var result = await TryExecAsync(command, cancellationToken);
@@ -123,6 +125,7 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
         return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         // Processes still running in the namespace keep it alive: end them first.

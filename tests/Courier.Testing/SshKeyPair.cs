@@ -6,6 +6,7 @@ namespace Courier.Testing;
 /// <summary>An ed25519 key pair made with ssh-keygen, without a passphrase.</summary>
 public sealed record SshKeyPair(string PrivateKeyPath, string PublicKeyPath, string PublicKey)
 {
+    /// <summary>Makes <c>DIRECTORY/NAME</c> and <c>DIRECTORY/NAME.pub</c> with ssh-keygen.</summary>
     public static async Task<SshKeyPair> GenerateAsync(string directory, string name, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(directory);

@@ -43,8 +43,10 @@ public sealed class SshServer : IAsyncDisposable
         NetworkNamespace = networkNamespace;
     }
 
+    /// <summary>The address the server listens on.</summary>
     public string Host { get; }
 
+    /// <summary>The port the server listens on.</summary>
     public int Port { get; }
 
     /// <summary><c>HOST:PORT</c>, as hermes addresses and destinations write it.</summary>
@@ -59,6 +61,7 @@ public sealed class SshServer : IAsyncDisposable
     /// <summary>The server's host public key (<c>ssh-ed25519 AAAA...</c>).</summary>
     public string HostPublicKey { get; }
 
+    /// <summary>The network namespace the server runs in, or null.</summary>
     public string? NetworkNamespace { get; }
 
     /// <summary>A known_hosts line for this server.</summary>
@@ -70,6 +73,7 @@ public sealed class SshServer : IAsyncDisposable
     /// <summary>A directory of the server's own, removed with it.</summary>
     public string WorkDirectory => _directory.Path;
 
+    /// <summary>Starts sshd on a free port with fresh host and client keys, letting in only the user running the tests.</summary>
     public static async Task<SshServer> StartAsync(SshServerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new SshServerOptions();
@@ -142,8 +146,10 @@ public sealed class SshServer : IAsyncDisposable
         return Cli.Wrap(wrapped[0]).WithArguments(wrapped[1..]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
     }
 
+    /// <summary>Stops sshd (kills it after 2 s), e.g. to test an unreachable target.</summary>
     public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(2));
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();

@@ -5,8 +5,10 @@ public sealed class TempDirectory : IDisposable
 {
     private TempDirectory(string path) => Path = path;
 
+    /// <summary>The directory's full path.</summary>
     public string Path { get; }
 
+    /// <summary>Makes a new empty directory under the system temporary folder, named <c>PREFIX-RANDOM</c>.</summary>
     public static TempDirectory Create(string prefix)
     {
         var path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)]);
@@ -14,6 +16,7 @@ public sealed class TempDirectory : IDisposable
         return new TempDirectory(path);
     }
 
+    /// <summary>A path below the directory.</summary>
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
     /// <summary>Writes a file (creating its directories) and returns its full path.</summary>
@@ -25,6 +28,7 @@ public sealed class TempDirectory : IDisposable
         return path;
     }
 
+    /// <inheritdoc />
     public void Dispose()
     {
         try

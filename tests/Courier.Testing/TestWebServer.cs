@@ -19,16 +19,19 @@ public sealed class TestWebServer : IAsyncDisposable
         Endpoint = endpoint;
     }
 
+    /// <summary>The address and port the server listens on.</summary>
     public IPEndPoint Endpoint { get; }
 
     /// <summary><c>IP:PORT</c>.</summary>
     public string Address => $"{Endpoint.Address}:{Endpoint.Port}";
 
+    /// <summary><c>http://IP:PORT</c>.</summary>
     public string BaseUrl => $"http://{Address}";
 
     /// <summary>The requests received, as <c>METHOD /path?query</c>.</summary>
     public IReadOnlyList<string> Requests => [.. _requests];
 
+    /// <summary>Starts a web server on a free port of <paramref name="listenAddress"/> (inside <paramref name="networkNamespace"/> when given) with the routes <paramref name="mapRoutes"/> maps.</summary>
     public static async Task<TestWebServer> StartAsync(Action<WebApplication> mapRoutes, string listenAddress = "127.0.0.1", NetworkNamespace? networkNamespace = null)
     {
         var ip = IPAddress.Parse(listenAddress);
@@ -61,6 +64,7 @@ public sealed class TestWebServer : IAsyncDisposable
         return server;
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

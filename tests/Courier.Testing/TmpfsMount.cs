@@ -45,6 +45,7 @@ public sealed class TmpfsMount : IAsyncDisposable
         return path;
     }
 
+    /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await Cli.Wrap("umount").WithArguments(["-l", Path]).WithValidation(CommandResultValidation.None).ExecuteAsync();

@@ -7,19 +7,19 @@ namespace Courier.Core.Configuration;
 /// <summary>The sources read from <c>sources/*</c>, with the entries that could not be read.</summary>
 /// <param name="Sources">Every source that could be made.</param>
 /// <param name="Errors">One message per file or entry skipped.</param>
-public sealed record LoadedSources(IReadOnlyList<ISource> Sources, IReadOnlyList<string> Errors);
+internal sealed record LoadedSources(IReadOnlyList<ISource> Sources, IReadOnlyList<string> Errors);
 
 /// <summary>The destinations of <c>destinations.json</c> by alias, with the aliases that could not be read.</summary>
 /// <param name="FilePath">The file read, or <see langword="null"/> when none was found.</param>
 /// <param name="Destinations">The destinations by alias (an alias holding a list fans out).</param>
 /// <param name="Errors">Why an alias (or the whole file, under the key <c>""</c>) could not be read.</param>
-public sealed record LoadedDestinations(string? FilePath, IReadOnlyDictionary<string, IReadOnlyList<IDestination>> Destinations, IReadOnlyDictionary<string, string> Errors);
+internal sealed record LoadedDestinations(string? FilePath, IReadOnlyDictionary<string, IReadOnlyList<IDestination>> Destinations, IReadOnlyDictionary<string, string> Errors);
 
 /// <summary>
 /// Reads Hermes configuration afresh on every update (a changed file needs no restart). One bad file or entry
 /// is an error for itself only: the others still load.
 /// </summary>
-public sealed partial class HermesConfigurationLoader(
+internal sealed partial class HermesConfigurationLoader(
     HermesSearchPath searchPath,
     PluginCatalog catalog,
     IOptions<CourierOptions> options,

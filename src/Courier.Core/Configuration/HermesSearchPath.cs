@@ -7,7 +7,7 @@ namespace Courier.Core.Configuration;
 /// a key (<c>sources</c>, <c>destinations.json</c>, <c>keys/docker@armada.key</c>) resolves to the first directory
 /// where it exists.
 /// </summary>
-public sealed class HermesSearchPath(IOptions<CourierOptions> options)
+internal sealed class HermesSearchPath(IOptions<CourierOptions> options)
 {
     /// <summary>The directories searched, in order.</summary>
     public IReadOnlyList<string> Directories => Parse(options.Value.ConfigPath);

@@ -1,7 +1,7 @@
 namespace Courier.Core.Configuration;
 
 /// <summary>The source and destination factories by configuration <c>"type"</c> (case-insensitive).</summary>
-public sealed class PluginCatalog
+internal sealed class PluginCatalog
 {
     private readonly Dictionary<string, ISourceFactory> _sources;
     private readonly Dictionary<string, IDestinationFactory> _destinations;

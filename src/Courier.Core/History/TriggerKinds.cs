@@ -1,7 +1,7 @@
 namespace Courier.Core.History;
 
 /// <summary>The few kinds of trigger, for metrics and filters (a report's trigger text names repositories and addresses).</summary>
-public static class TriggerKinds
+internal static class TriggerKinds
 {
     /// <summary>The kind of a report's trigger text: <c>all</c>, <c>git</c>, <c>hermes-directory</c>, <c>update_hermes</c> or <c>other</c>.</summary>
     public static string Of(string trigger)

@@ -8,7 +8,7 @@ namespace Courier.Core.History;
 /// Update ids: the start time and a random part (<c>20260101T120000123Z-1a2b3c4d</c>), so they sort by time and a
 /// valid one is only letters, digits and a dash: it never names a path outside the report store.
 /// </summary>
-public static partial class UpdateIds
+internal static partial class UpdateIds
 {
     /// <summary>A new id for an update started at <paramref name="startedAt"/>.</summary>
     public static string New(DateTimeOffset startedAt) =>

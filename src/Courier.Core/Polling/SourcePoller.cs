@@ -13,7 +13,7 @@ namespace Courier.Core.Polling;
 /// Not registered by <c>AddCourier()</c>: it needs an <see cref="IUpdateQueue"/>, which the host (or an embedding
 /// app) provides; register both and call <see cref="RunAsync"/> from a hosted service.
 /// </summary>
-public sealed partial class SourcePoller(
+internal sealed partial class SourcePoller(
     HermesConfigurationLoader configuration,
     SourceUpdateCoordinator coordinator,
     IUpdateQueue queue,

@@ -3,7 +3,7 @@ using System.Net;
 namespace Courier.Core.Security;
 
 /// <summary>A list of CIDR networks read from a setting, matching IPv4, IPv6 and IPv4-mapped IPv6 addresses.</summary>
-public sealed class AddressRanges
+internal sealed class AddressRanges
 {
     private readonly IReadOnlyList<IPNetwork> _networks;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 namespace Courier.Core.Security;
 
 /// <summary>Why a caller's <c>/update_hermes</c> target is refused.</summary>
-public enum HermesTargetRefusal
+internal enum HermesTargetRefusal
 {
     /// <summary>Accepted.</summary>
     None,
@@ -21,14 +21,14 @@ public enum HermesTargetRefusal
 /// <param name="Address">The address to push to, its host replaced by the checked IP address; null when refused.</param>
 /// <param name="Refusal">Why it is refused.</param>
 /// <param name="Message">What is wrong, naming the setting that decides.</param>
-public sealed record HermesTargetCheck(HermesAddress? Address, HermesTargetRefusal Refusal, string? Message);
+internal sealed record HermesTargetCheck(HermesAddress? Address, HermesTargetRefusal Refusal, string? Message);
 
 /// <summary>
 /// Limits what a caller of <c>/update_hermes</c> can make Courier do: push only to hosts in
 /// <c>Courier:UpdateHermes:AllowedTargets</c> (every address a name resolves to is checked, and the push goes to the
 /// checked address, so a name cannot resolve elsewhere later) and only into <c>Courier:UpdateHermes:AllowedPaths</c>.
 /// </summary>
-public sealed class HermesTargetPolicy
+internal sealed class HermesTargetPolicy
 {
     private readonly AddressRanges _targets;
     private readonly IReadOnlyList<string> _paths;

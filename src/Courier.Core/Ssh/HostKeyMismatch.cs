@@ -7,7 +7,7 @@ namespace Courier.Core.Ssh;
 /// Turns OpenSSH's "REMOTE HOST IDENTIFICATION HAS CHANGED" output into one sentence naming the host, the key it
 /// offers now and the key the known hosts file pins (read from the offending line of that file).
 /// </summary>
-public static partial class HostKeyMismatch
+internal static partial class HostKeyMismatch
 {
     /// <summary>The explanation, or null when <paramref name="sshOutput"/> reports no changed host key.</summary>
     /// <param name="sshOutput">What ssh (or rsync running ssh) wrote to standard error.</param>

@@ -65,7 +65,7 @@ internal sealed partial class RsyncTransfer(
 
     private async Task<TransferResult> RunRsyncAsync(Snapshot snapshot, HermesAddress target, string host, IReadOnlyList<string> sshArguments, SshLogin login, string targetName, Stopwatch started, CancellationToken cancellationToken)
     {
-        var remoteShell = RshCommandLine.Join([ssh.SshExecutable, .. sshArguments]);
+        var remoteShell = ShellQuoting.JoinForRsyncRsh([ssh.SshExecutable, .. sshArguments]);
         var ioTimeout = options.Value.Timeouts.RsyncIo;
         var arguments = new List<string>(ChangeDetection(snapshot))
         {
@@ -192,7 +192,7 @@ internal sealed partial class RsyncTransfer(
         return root.Length == 0 ? $"{sudo}rsync" : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuote(root)} 2>/dev/null; {sudo}rsync";
     }
 
-    private static string ShellQuote(string argument) => "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    private static string ShellQuote(string argument) => ShellQuoting.ForPosixShell(argument);
 
     private TransferResult Failed(string source, string target, string error, Stopwatch started)
     {

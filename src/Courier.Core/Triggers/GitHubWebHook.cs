@@ -7,7 +7,7 @@ namespace Courier.Core.Triggers;
 /// <c>X-Hub-Signature-256: sha256=HEX</c> with <c>Courier:WebHooks:GitHubSecret</c>, <c>X-GitHub-Event: push</c>
 /// (a <c>ping</c> is acknowledged), <c>X-GitHub-Delivery</c> as the delivery id.
 /// </summary>
-public sealed class GitHubWebHook(string? secret) : IWebHookProvider
+internal sealed class GitHubWebHook(string? secret) : IWebHookProvider
 {
     private const string SignaturePrefix = "sha256=";
 

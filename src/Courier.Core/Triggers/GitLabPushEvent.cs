@@ -41,7 +41,7 @@ internal sealed record GitLabPushEvent(GitLabHookKind Kind, string? Branch, IRea
             return Invalid($"the body must be a JSON object, found {ConfigEntry.Describe(body.ValueKind)}.");
         }
 
-        var kind = ReadString(body, "object_kind") ?? ReadString(body, "event_name");
+        var kind = PeerAnswer.ReadString(body, "object_kind") ?? PeerAnswer.ReadString(body, "event_name");
         // A System Hook carries every kind of instance event; its pushes (event_name "push") are read like a Push Hook.
         if (eventHeader is { Length: > 0 } && !string.Equals(eventHeader, "Push Hook", StringComparison.OrdinalIgnoreCase)
             && !string.Equals(eventHeader, "System Hook", StringComparison.OrdinalIgnoreCase))
@@ -54,7 +54,7 @@ internal sealed record GitLabPushEvent(GitLabHookKind Kind, string? Branch, IRea
             return Ignored($"\"{kind}\" events do not trigger deliveries; only pushes to branches do.");
         }
 
-        var gitRef = ReadString(body, "ref");
+        var gitRef = PeerAnswer.ReadString(body, "ref");
         if (string.IsNullOrEmpty(gitRef))
         {
             return Invalid("\"ref\" is missing: expected refs/heads/<branch>.");
@@ -68,7 +68,7 @@ internal sealed record GitLabPushEvent(GitLabHookKind Kind, string? Branch, IRea
         var urls = new List<string>();
         foreach (var (owner, field) in new[] { ("repository", "url"), ("repository", "git_ssh_url"), ("repository", "git_http_url"), ("project", "git_ssh_url"), ("project", "git_http_url") })
         {
-            if (body.TryGetProperty(owner, out var section) && section.ValueKind == JsonValueKind.Object && ReadString(section, field) is { Length: > 0 } url && !urls.Contains(url, StringComparer.Ordinal))
+            if (body.TryGetProperty(owner, out var section) && section.ValueKind == JsonValueKind.Object && PeerAnswer.ReadString(section, field) is { Length: > 0 } url && !urls.Contains(url, StringComparer.Ordinal))
             {
                 urls.Add(url);
             }
@@ -80,7 +80,7 @@ internal sealed record GitLabPushEvent(GitLabHookKind Kind, string? Branch, IRea
         }
 
         var branch = gitRef[BranchPrefix.Length..];
-        if (string.Equals(ReadString(body, "after"), DeletedCommit, StringComparison.Ordinal))
+        if (string.Equals(PeerAnswer.ReadString(body, "after"), DeletedCommit, StringComparison.Ordinal))
         {
             return new GitLabPushEvent(GitLabHookKind.Ignored, branch, urls, $"branch \"{branch}\" was deleted: nothing to deliver.");
         }
@@ -91,7 +91,4 @@ internal sealed record GitLabPushEvent(GitLabHookKind Kind, string? Branch, IRea
     private static GitLabPushEvent Invalid(string reason) => new(GitLabHookKind.Invalid, null, [], reason);
 
     private static GitLabPushEvent Ignored(string reason) => new(GitLabHookKind.Ignored, null, [], reason);
-
-    private static string? ReadString(JsonElement owner, string name) =>
-        owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -8,7 +8,7 @@ namespace Courier.Core.Triggers;
 /// <c>Courier:WebHooks:GitLabSigningKey</c>); each one configured must verify. With neither, calls are taken as
 /// they come, as the original Courier did.
 /// </summary>
-public sealed class GitLabWebHook(string? token, string? signingKey, TimeSpan timestampTolerance) : IWebHookProvider
+internal sealed class GitLabWebHook(string? token, string? signingKey, TimeSpan timestampTolerance) : IWebHookProvider
 {
     /// <inheritdoc />
     public string Name => "gitlab";

@@ -7,7 +7,7 @@ namespace Courier.Core.Triggers;
 /// <c>X-Gitea-Signature: HEX</c> (HMAC-SHA256 with <c>Courier:WebHooks:GiteaSecret</c>), <c>X-Gitea-Event: push</c>,
 /// <c>X-Gitea-Delivery</c> as the delivery id; Forgejo's <c>X-Forgejo-*</c> names are read too.
 /// </summary>
-public sealed class GiteaWebHook(string? secret) : IWebHookProvider
+internal sealed class GiteaWebHook(string? secret) : IWebHookProvider
 {
     /// <inheritdoc />
     public string Name => "gitea";

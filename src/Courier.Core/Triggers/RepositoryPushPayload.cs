@@ -17,7 +17,7 @@ internal static class RepositoryPushPayload
             return WebHookEvent.Invalid($"Not a {provider} push event: the body must be a JSON object, found {ConfigEntry.Describe(body.ValueKind)}.");
         }
 
-        var gitRef = ReadString(body, "ref");
+        var gitRef = PeerAnswer.ReadString(body, "ref");
         if (string.IsNullOrEmpty(gitRef))
         {
             return WebHookEvent.Invalid($"Not a {provider} push event: \"ref\" is missing: expected refs/heads/<branch>.");
@@ -33,7 +33,7 @@ internal static class RepositoryPushPayload
         {
             foreach (var field in new[] { "ssh_url", "clone_url", "git_url" })
             {
-                if (ReadString(repository, field) is { Length: > 0 } url && !urls.Contains(url, StringComparer.Ordinal))
+                if (PeerAnswer.ReadString(repository, field) is { Length: > 0 } url && !urls.Contains(url, StringComparer.Ordinal))
                 {
                     urls.Add(url);
                 }
@@ -47,12 +47,9 @@ internal static class RepositoryPushPayload
 
         var branch = gitRef[BranchPrefix.Length..];
         var deleted = body.TryGetProperty("deleted", out var flag) && flag.ValueKind == JsonValueKind.True
-            || ReadString(body, "after") is { Length: > 0 } after && after.All(c => c == '0');
+            || PeerAnswer.ReadString(body, "after") is { Length: > 0 } after && after.All(c => c == '0');
         return deleted
             ? WebHookEvent.Ignored($"branch \"{branch}\" was deleted: nothing to deliver.")
             : new WebHookEvent(WebHookEventKind.Push, [.. urls.Select(url => UpdateTrigger.GitPush(url, branch))], $"{provider} push of {branch} to {urls[0]}");
     }
-
-    private static string? ReadString(JsonElement owner, string name) =>
-        owner.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 }

@@ -6,7 +6,7 @@ namespace Courier.Core.Triggers;
 /// Delivery ids seen in the last hour, so a provider's retry (or a replayed call) is acknowledged without
 /// queueing the same delivery again. Bounded: past <see cref="Capacity"/> ids the oldest are forgotten.
 /// </summary>
-public sealed class WebHookDeliveryLog(TimeProvider time)
+internal sealed class WebHookDeliveryLog(TimeProvider time)
 {
     /// <summary>How many ids are remembered at most.</summary>
     public const int Capacity = 10_000;

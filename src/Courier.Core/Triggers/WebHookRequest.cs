@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Courier.Core.Triggers;
 
 /// <summary>A web hook call as received: its headers (looked up case-insensitively) and its raw body.</summary>
-public sealed class WebHookRequest
+internal sealed class WebHookRequest
 {
     private readonly Func<string, string?> _header;
 
@@ -30,7 +30,7 @@ public sealed class WebHookRequest
 }
 
 /// <summary>What a web hook event asks for.</summary>
-public enum WebHookEventKind
+internal enum WebHookEventKind
 {
     /// <summary>A push to a branch: deliver the sources of that repository and branch.</summary>
     Push,
@@ -46,7 +46,7 @@ public enum WebHookEventKind
 /// <param name="Kind">What it asks for.</param>
 /// <param name="Triggers">The triggers of a push (one per repository URL the event names).</param>
 /// <param name="Description">What happened (a push of a branch of a repository) or why it is ignored or invalid.</param>
-public sealed record WebHookEvent(WebHookEventKind Kind, IReadOnlyList<UpdateTrigger> Triggers, string Description)
+internal sealed record WebHookEvent(WebHookEventKind Kind, IReadOnlyList<UpdateTrigger> Triggers, string Description)
 {
     /// <summary>An event that asks for nothing.</summary>
     public static WebHookEvent Ignored(string reason) => new(WebHookEventKind.Ignored, [], reason);
@@ -59,7 +59,7 @@ public sealed record WebHookEvent(WebHookEventKind Kind, IReadOnlyList<UpdateTri
 /// One web hook provider (GitLab, GitHub, Gitea/Forgejo): verifies a call's token or signature, names its
 /// delivery (for de-duplication) and reads its event into update triggers.
 /// </summary>
-public interface IWebHookProvider
+internal interface IWebHookProvider
 {
     /// <summary>The provider's key in routes and policies: <c>gitlab</c>, <c>github</c>, <c>gitea</c>.</summary>
     string Name { get; }

@@ -8,7 +8,7 @@ namespace Courier.Core.Updates;
 /// configured destinations and one hermes address) are not folded together; they run one after another.
 /// </summary>
 /// <typeparam name="TResult">What a run produces.</typeparam>
-public sealed class CoalescingRunner<TResult>
+internal sealed class CoalescingRunner<TResult>
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);

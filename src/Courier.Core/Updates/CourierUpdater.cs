@@ -11,14 +11,14 @@ namespace Courier.Core.Updates;
 /// Runs updates: reads the configuration afresh, picks the sources a trigger concerns, pulls each (one update of
 /// a source at a time, sources in parallel) and delivers to every destination of the source, then reports.
 /// </summary>
-public sealed partial class CourierUpdater(
+internal sealed partial class CourierUpdater(
     HermesConfigurationLoader configuration,
     IFileTransfer transfer,
     SourceUpdateCoordinator coordinator,
     IOptions<CourierOptions> options,
     TimeProvider time,
     IEnumerable<IUpdateReportSink> reportSinks,
-    ILogger<CourierUpdater> logger)
+    ILogger<CourierUpdater> logger) : ICourierUpdater
 {
     /// <summary>Delivers the sources <paramref name="trigger"/> concerns to their destinations.</summary>
     public Task<UpdateReport> UpdateAsync(UpdateTrigger trigger, CancellationToken cancellationToken)

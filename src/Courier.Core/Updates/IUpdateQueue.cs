@@ -1,10 +1,10 @@
 namespace Courier.Core.Updates;
 
 /// <summary>
-/// Updates that run after their request has been answered (web hooks, start-up, polling). The reference host's
-/// queue implements it; an embedding app that polls provides its own (or runs <see cref="CourierUpdater"/> directly).
+/// Updates that run after their request has been answered (web hooks, start-up, polling). The host's queue
+/// implements it (an embedding app runs <see cref="ICourierUpdater"/> directly).
 /// </summary>
-public interface IUpdateQueue
+internal interface IUpdateQueue
 {
     /// <summary>
     /// Accepts an update for <paramref name="triggers"/>, to run as soon as the sources it concerns are free; false

@@ -10,7 +10,7 @@ namespace Courier.Core.Updates;
 /// starts. At most <see cref="CourierOptions.MaxParallelSources"/> source runs execute at once over all updates;
 /// pending runs hold no slot, so a hung source holds one slot and no more.
 /// </summary>
-public sealed class SourceUpdateCoordinator : IDisposable
+internal sealed class SourceUpdateCoordinator : IDisposable
 {
     /// <summary>The meter name every Courier instrument uses.</summary>
     public const string MeterName = "Courier";

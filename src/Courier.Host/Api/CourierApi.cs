@@ -1,6 +1,5 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Courier.Core;
+using Courier.Core.History;
 using Courier.Core.Security;
 using Courier.Core.Updates;
 using Courier.Host.Security;
@@ -15,14 +14,6 @@ internal static class CourierApi
     public const string Ok = "ok";
     public const string Failure = "There were errors. Check logs for details.";
     public const string UpdateIdHeader = "X-Courier-Update-Id";
-
-    public static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = true,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
 
     public static IEndpointRouteBuilder MapCourierApi(this IEndpointRouteBuilder app)
     {
@@ -103,7 +94,7 @@ internal static class CourierApi
         context.Response.Headers[UpdateIdHeader] = report.Id;
         var wantsJson = context.Request.Headers.Accept.Any(value => value?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
         return wantsJson
-            ? Results.Json(report, ReportJson, statusCode: status)
+            ? Results.Json(report, UpdateReportJson.Options, statusCode: status)
             : Results.Text(report.Succeeded ? Ok : Failure, statusCode: status);
     }
 

@@ -63,12 +63,12 @@ public sealed class SshArgumentsTests : IDisposable
     [InlineData("$(reboot)", "'$(reboot)'")]
     public void Remote_shell_arguments_are_quoted_one_by_one(string argument, string quoted)
     {
-        Assert.Equal(quoted, RshCommandLine.Quote(argument));
+        Assert.Equal(quoted, ShellQuoting.ForRsyncRsh(argument));
     }
 
     [Fact]
     public void A_remote_shell_argument_with_a_quote_is_refused()
     {
-        Assert.Throws<CourierConfigurationException>(() => RshCommandLine.Quote("it's"));
+        Assert.Throws<CourierConfigurationException>(() => ShellQuoting.ForRsyncRsh("it's"));
     }
 }

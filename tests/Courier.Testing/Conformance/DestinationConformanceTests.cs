@@ -7,29 +7,13 @@ namespace Courier.Testing.Conformance;
 /// plugin and give entries (a working one, one whose targets fail, a wrong one). The entries are written to
 /// <c>config/destinations.json</c> of <see cref="Courier"/>'s directory as alias <c>conformance</c>.
 /// </summary>
-public abstract class DestinationConformanceTests : IAsyncLifetime
+public abstract class DestinationConformanceTests : PluginConformanceTests
 {
     /// <summary>The alias the entries are written under.</summary>
     protected const string Alias = "conformance";
 
-    private ConformanceCourier? _courier;
-
-    /// <summary>The configuration <c>"type"</c> of the destination.</summary>
-    protected abstract string TypeName { get; }
-
-    /// <summary>The engine with the plugin registered (created before each test).</summary>
-    protected ConformanceCourier Courier => _courier ?? throw new InvalidOperationException("Not initialized.");
-
     /// <summary>The SSH login of entries without an <c>"ssh"</c> object.</summary>
     protected virtual SshLogin DefaultSshLogin => new("docker", null, true);
-
-    /// <summary>Registers the plugin, as an embedding app does: <c>builder.AddMyDestination()</c>.</summary>
-    protected abstract void AddPlugin(ICourierBuilder builder);
-
-    /// <summary>Sets engine options before the plugin is used (the hermes and state directories are set already).</summary>
-    protected virtual void ConfigureCourier(Core.CourierOptions options)
-    {
-    }
 
     /// <summary>An entry (a JSON object) whose targets all receive a delivery; start what it needs here.</summary>
     protected abstract Task<string> CreateWorkingEntryAsync(CancellationToken cancellationToken);
@@ -37,43 +21,13 @@ public abstract class DestinationConformanceTests : IAsyncLifetime
     /// <summary>An entry with a target that fails (nothing listening, a refused login, ...).</summary>
     protected abstract Task<string> CreateFailingEntryAsync(CancellationToken cancellationToken);
 
-    /// <summary>An entry with one wrong field, and that field's name, which the error must name.</summary>
-    protected abstract (string Entry, string Field) WrongEntry { get; }
+    private protected override string ConfigurationFile => Path.Combine(Courier.ConfigDirectory, "destinations.json");
 
-    /// <inheritdoc />
-    public virtual Task InitializeAsync()
-    {
-        _courier = new ConformanceCourier(AddPlugin, ConfigureCourier);
-        return Task.CompletedTask;
-    }
+    private protected override string EntryName => $"\"{Alias}\"";
 
-    /// <inheritdoc />
-    public virtual Task DisposeAsync()
-    {
-        _courier?.Dispose();
-        return Task.CompletedTask;
-    }
+    private protected override int FactoriesClaiming(string type) => Courier.DestinationFactories(type).Count;
 
-    /// <summary>Exactly one factory claims the type, whatever its case.</summary>
-    [Fact]
-    public void Resolves_by_its_type_key()
-    {
-        Assert.Single(Courier.DestinationFactories(TypeName));
-        Assert.Single(Courier.DestinationFactories(TypeName.ToUpperInvariant()));
-    }
-
-    /// <summary>A wrong entry is a <see cref="CourierConfigurationException"/> naming the file, the entry and the field.</summary>
-    [Fact]
-    public void A_wrong_entry_raises_a_configuration_error_naming_the_file_the_entry_and_the_field()
-    {
-        var (entry, field) = WrongEntry;
-
-        var error = Assert.Throws<CourierConfigurationException>(() => Courier.CreateDestination(TypeName, Alias, entry, DefaultSshLogin));
-
-        Assert.Contains(Path.Combine(Courier.ConfigDirectory, "destinations.json"), error.Message, StringComparison.Ordinal);
-        Assert.Contains($"\"{Alias}\"", error.Message, StringComparison.Ordinal);
-        Assert.Contains(field, error.Message, StringComparison.Ordinal);
-    }
+    private protected override void CreateFrom(string entry) => Courier.CreateDestination(TypeName, Alias, entry, DefaultSshLogin);
 
     /// <summary>A working entry delivers to every target, one well-formed result each.</summary>
     [Fact]
