@@ -50,6 +50,9 @@ public sealed class CourierOptions
     /// <summary>How long running deliveries may go on after SIGTERM before they are cancelled and their processes killed.</summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>When an update that waited behind a running one of its source starts (section <c>Courier:Coalescing</c>).</summary>
+    public CoalescingOptions Coalescing { get; set; } = new();
+
     /// <summary>Defaults of git sources (section <c>Courier:Git</c>).</summary>
     public CourierGitOptions Git { get; set; } = new();
 
@@ -106,6 +109,20 @@ public sealed class CourierGitOptions
 {
     /// <summary>How often a git source without its own <c>poll_interval</c> checks its branch; null (the default): never.</summary>
     public TimeSpan? PollInterval { get; set; }
+}
+
+/// <summary>
+/// When an update that waited behind a running update of its source starts (section <c>Courier:Coalescing</c>).
+/// The first update of an idle source starts at once; the one that collected the triggers arriving meanwhile waits
+/// for them to stop, so a storm of pushes ends in one more delivery, of the last commit.
+/// </summary>
+public sealed class CoalescingOptions
+{
+    /// <summary>It starts once no trigger has come for this long; zero: as soon as the running one ends.</summary>
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>It starts at the latest this long after the running one ended, even while triggers go on coming.</summary>
+    public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>SSH settings of the host (section <c>Courier:Ssh</c>).</summary>

@@ -47,6 +47,16 @@ internal sealed class CourierOptionsValidator : IValidateOptions<CourierOptions>
             failures.Add($"Courier:MaxParallelSources must be from 1 to 64, got {options.MaxParallelSources}.");
         }
 
+        if (options.Coalescing.QuietPeriod < TimeSpan.Zero || options.Coalescing.QuietPeriod > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"Courier:Coalescing:QuietPeriod must be from 00:00:00 to 00:10:00, got {options.Coalescing.QuietPeriod}.");
+        }
+
+        if (options.Coalescing.MaxDelay < options.Coalescing.QuietPeriod || options.Coalescing.MaxDelay > TimeSpan.FromHours(1))
+        {
+            failures.Add($"Courier:Coalescing:MaxDelay must be from Courier:Coalescing:QuietPeriod ({options.Coalescing.QuietPeriod}) to 01:00:00, got {options.Coalescing.MaxDelay}.");
+        }
+
         if (options.QueueCapacity is < 1 or > 100_000)
         {
             failures.Add($"Courier:QueueCapacity must be from 1 to 100000, got {options.QueueCapacity}.");

@@ -6,18 +6,30 @@ namespace Courier.Core.Updates;
 /// caller when it starts (so it sees the newest state). A run that has started is never joined, so a caller's result
 /// always comes from work that started after the call. Requests of one key with different merge keys (e.g. the
 /// configured destinations and one hermes address) are not folded together; they run one after another.
+/// A run that waited behind another starts once no request has come for the quiet period (at most the maximum delay
+/// after the run before it ended), so a storm of requests makes one run after it, not one per run's length.
 /// </summary>
 /// <typeparam name="TResult">What a run produces.</typeparam>
-internal sealed class CoalescingRunner<TResult>
+internal sealed partial class CoalescingRunner<TResult>
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim? _slots;
     private readonly HashSet<Task> _drains = [];
+    private readonly CoalescingOptions _delays;
+    private readonly TimeProvider _time;
     private int _runs;
 
-    /// <summary>Creates a runner; with <paramref name="slots"/>, a run waits for a slot before it starts (pending runs hold none).</summary>
-    public CoalescingRunner(SemaphoreSlim? slots = null) => _slots = slots;
+    /// <summary>
+    /// Creates a runner; with <paramref name="slots"/>, a run waits for a slot before it starts (pending runs hold
+    /// none); with <paramref name="delays"/>, a run that waited behind another waits for quiet before it starts.
+    /// </summary>
+    public CoalescingRunner(SemaphoreSlim? slots = null, CoalescingOptions? delays = null, TimeProvider? time = null)
+    {
+        _slots = slots;
+        _delays = delays ?? new CoalescingOptions { QuietPeriod = TimeSpan.Zero };
+        _time = time ?? TimeProvider.System;
+    }
 
     /// <summary>Raised (outside any lock) when a request was folded into a pending run.</summary>
     public event Action<string>? Coalesced;
@@ -91,6 +103,7 @@ internal sealed class CoalescingRunner<TResult>
             }
 
             _lanes[key] = lane;
+            lane.LastRequest = _time.GetTimestamp();
             run = pending ?? new Run(mergeKey);
             run.Work = work;
             run.Waiters++;
@@ -171,8 +184,13 @@ internal sealed class CoalescingRunner<TResult>
     /// <summary>Runs the lane's pending runs one after another until none is left.</summary>
     private async Task DrainAsync(Lane lane)
     {
-        while (true)
+        for (var first = true; ; first = false)
         {
+            if (!first)
+            {
+                await WaitForQuietAsync(lane).ConfigureAwait(false);
+            }
+
             if (_slots is not null)
             {
                 await _slots.WaitAsync().ConfigureAwait(false);
@@ -217,32 +235,5 @@ internal sealed class CoalescingRunner<TResult>
                 }
             }
         }
-    }
-
-    private sealed class Lane(string key)
-    {
-        public string Key { get; } = key;
-
-        public List<Run> Waiting { get; } = [];
-
-        public bool Active { get; set; }
-    }
-
-    private sealed class Run(string mergeKey)
-    {
-        public string MergeKey { get; } = mergeKey;
-
-        public Func<CancellationToken, Task<TResult>> Work { get; set; } = null!;
-
-        public int Waiters { get; set; }
-
-        public bool Started { get; set; }
-
-        public bool Finished { get; set; }
-
-        // Never disposed: a late caller may still cancel it, and without a timer it holds no unmanaged resource.
-        public CancellationTokenSource Cancel { get; } = new();
-
-        public TaskCompletionSource<TResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -28,7 +28,7 @@ internal sealed class SourceUpdateCoordinator : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         _slots = new SemaphoreSlim(options.Value.MaxParallelSources, options.Value.MaxParallelSources);
-        _runner = new CoalescingRunner<SourceReport>(_slots);
+        _runner = new CoalescingRunner<SourceReport>(_slots, options.Value.Coalescing);
         var coalesced = _meter.CreateCounter<long>("courier.triggers.coalesced", unit: "{trigger}", description: "Triggers folded into a pending update of their source.");
         _runner.Coalesced += _ => coalesced.Add(1);
     }
