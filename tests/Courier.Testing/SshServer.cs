@@ -146,14 +146,52 @@ public sealed class SshServer : IAsyncDisposable
         return Cli.Wrap(wrapped[0]).WithArguments(wrapped[1..]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(cancellationToken);
     }
 
-    /// <summary>Stops sshd (kills it after 2 s), e.g. to test an unreachable target.</summary>
-    public Task StopAsync() => _process.StopAsync(TimeSpan.FromSeconds(2));
+    /// <summary>
+    /// Stops sshd (kills it after 2 s) and ends every connection it was serving, as a host going down does, e.g. to
+    /// test an unreachable target. (sshd's per-connection processes outlive the listener: without this, a client's
+    /// open connection, such as Courier's shared one, would go on working.)
+    /// </summary>
+    public async Task StopAsync()
+    {
+        var connections = Descendants(_process.ProcessId);
+        await _process.StopAsync(TimeSpan.FromSeconds(2));
+        KillQuietly(connections);
+    }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        await StopAsync();
         await _process.DisposeAsync();
         _directory.Dispose();
+    }
+
+    private static List<int> Descendants(int pid)
+    {
+        var found = new List<int>();
+        foreach (var child in ProcessProbe.Children(pid))
+        {
+            found.Add(child.Pid);
+            found.AddRange(Descendants(child.Pid));
+        }
+
+        return found;
+    }
+
+    private static void KillQuietly(IEnumerable<int> pids)
+    {
+        foreach (var pid in pids)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(pid);
+                process.Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Already gone.
+            }
+        }
     }
 
     private static string FindSshd() =>
