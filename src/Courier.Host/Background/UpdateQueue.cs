@@ -25,7 +25,7 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<UpdateQueue> _logger;
     private readonly StartupUpdate _startup;
-    private readonly CoalescingRunner<UpdateReport?> _runner = new();
+    private readonly CoalescingRunner<UpdateReport?> _runner;
     private readonly CancellationTokenSource _abort = new();
     private readonly ConcurrentDictionary<Task, string> _accepted = new();
     private readonly Meter _meter = new(SourceUpdateCoordinator.MeterName);
@@ -39,6 +39,9 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
         _options = options;
         _lifetime = lifetime;
         _logger = logger;
+
+        // The queue folds a hook storm before the engine sees it: its waiting update waits for quiet too.
+        _runner = new CoalescingRunner<UpdateReport?>(delays: options.Value.Coalescing);
         _meter.CreateObservableGauge("courier.queue.length", () => _runner.Count, unit: "{update}", description: "Queued updates running or waiting.");
     }
 
