@@ -8,10 +8,6 @@ internal sealed partial class GitRepositoryCache
     /// commit. When the head is the one the cache has, the fetch transfers no objects; when it moved, the objects
     /// fetched here are not downloaded again by the update that follows.
     /// </summary>
-    public async Task<string> FetchHeadAsync(GitRepositoryUrl url, string branch, string? keyPath, CancellationToken cancellationToken)
-    {
-        var sshCommand = SshCommand(keyPath);
-        using var shared = await ShareConnectionAsync(url, sshCommand, cancellationToken).ConfigureAwait(false);
-        return await RunLockedAsync(url, repository => Fetch(repository, url, branch, [.. sshCommand, .. shared.Arguments], cancellationToken), cancellationToken).ConfigureAwait(false);
-    }
+    public Task<string> FetchHeadAsync(GitRepositoryUrl url, string branch, string? keyPath, CancellationToken cancellationToken) =>
+        RunFetchingAsync(url, keyPath, (repository, sshCommand) => Fetch(repository, url, branch, sshCommand, cancellationToken), cancellationToken);
 }

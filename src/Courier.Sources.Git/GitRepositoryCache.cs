@@ -29,16 +29,24 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
     /// of it) into a snapshot directory of <paramref name="snapshotOwner"/>, reusing the last export when the commit is
     /// the same. Returns the directory and the commit. Throws with a message for people on any failure.
     /// </summary>
-    public async Task<(string Directory, string Commit)> PullAsync(
-        GitRepositoryUrl url, string branch, string? keyPath, string? subdirectory, string snapshotOwner, CancellationToken cancellationToken)
+    public Task<(string Directory, string Commit)> PullAsync(
+        GitRepositoryUrl url, string branch, string? keyPath, string? subdirectory, string snapshotOwner, CancellationToken cancellationToken) =>
+        RunFetchingAsync(url, keyPath, (repository, sshCommand) =>
+        {
+            var commit = Fetch(repository, url, branch, sshCommand, cancellationToken);
+            return (Export(repository, commit, subdirectory, url, branch, snapshotOwner, cancellationToken), commit);
+        }, cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="work"/> (which fetches with the given ssh command) on the cache of <paramref name="url"/>,
+    /// its ssh going over the connection Courier keeps open to the git server.
+    /// </summary>
+    private async Task<T> RunFetchingAsync<T>(GitRepositoryUrl url, string? keyPath, Func<Repository, IReadOnlyList<string>, T> work, CancellationToken cancellationToken)
     {
         var sshCommand = SshCommand(keyPath);
         using var shared = await ShareConnectionAsync(url, sshCommand, cancellationToken).ConfigureAwait(false);
-        return await RunLockedAsync(url, repository =>
-        {
-            var commit = Fetch(repository, url, branch, [.. sshCommand, .. shared.Arguments], cancellationToken);
-            return (Export(repository, commit, subdirectory, url, branch, snapshotOwner, cancellationToken), commit);
-        }, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<string> command = [.. sshCommand, .. shared.Arguments];
+        return await RunLockedAsync(url, repository => work(repository, command), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>ssh and the options of this Courier for <paramref name="keyPath"/>; empty for the other transports.</summary>

@@ -189,10 +189,8 @@ internal sealed partial class RsyncTransfer(
     {
         var sudo = login.Sudo ? "sudo " : string.Empty;
         var root = target.Path.TrimEnd('/');
-        return root.Length == 0 ? $"{sudo}rsync" : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuote(root)} 2>/dev/null; {sudo}rsync";
+        return root.Length == 0 ? $"{sudo}rsync" : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuoting.ForPosixShell(root)} 2>/dev/null; {sudo}rsync";
     }
-
-    private static string ShellQuote(string argument) => ShellQuoting.ForPosixShell(argument);
 
     private TransferResult Failed(string source, string target, string error, Stopwatch started)
     {
