@@ -38,18 +38,6 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
         _sweeper = time.CreateTimer(_ => _ = CloseIdleAsync(), null, sweep, sweep);
     }
 
-    /// <summary>The shared connections open now (for tests and the status of the host).</summary>
-    public int OpenConnections
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _connections.Count;
-            }
-        }
-    }
-
     /// <summary>
     /// The ssh options that route one run over the shared connection to <paramref name="destination"/>, opening it
     /// when needed; an empty lease (connect directly) when sharing is off, busy or not ready in time.
@@ -84,7 +72,7 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
             if (!found || connection.HasEnded)
             {
                 ended = connection;
-                connection = SshMasterConnection.Start(sshExecutable, sshArguments, destination, Path.Combine(directory, key), _logger);
+                connection = SshMasterConnection.Start(sshExecutable, sshArguments, destination, Path.Combine(directory, key), _time, _logger);
                 _connections[key] = connection;
             }
         }
@@ -94,7 +82,7 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
             await ended.CloseAsync().ConfigureAwait(false);
         }
 
-        return await connection.LeaseAsync(ReadyWait, _time, cancellationToken).ConfigureAwait(false);
+        return await connection.LeaseAsync(ReadyWait, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

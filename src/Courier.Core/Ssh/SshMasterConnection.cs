@@ -15,16 +15,18 @@ internal sealed partial class SshMasterConnection
     private readonly StringBuilder _standardError = new();
     private readonly string _socket;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private Task _process = Task.CompletedTask;
     private int _leases;
     private long _lastUsedTicks;
 
-    private SshMasterConnection(string destination, string socket, ILogger logger)
+    private SshMasterConnection(string destination, string socket, TimeProvider time, ILogger logger)
     {
+        _time = time;
         Destination = destination;
         _socket = socket;
         _logger = logger;
-        _lastUsedTicks = DateTimeOffset.UtcNow.UtcTicks;
+        _lastUsedTicks = time.GetUtcNow().UtcTicks;
     }
 
     /// <summary>The <c>user@host</c> it connects to, for logs.</summary>
@@ -36,9 +38,9 @@ internal sealed partial class SshMasterConnection
     /// <summary>When it ended without ever logging in (the target is down or refuses), or null.</summary>
     public DateTimeOffset? FailedAt { get; private set; }
 
-    public static SshMasterConnection Start(string sshExecutable, IReadOnlyList<string> sshArguments, string destination, string socket, ILogger logger)
+    public static SshMasterConnection Start(string sshExecutable, IReadOnlyList<string> sshArguments, string destination, string socket, TimeProvider time, ILogger logger)
     {
-        var connection = new SshMasterConnection(destination, socket, logger);
+        var connection = new SshMasterConnection(destination, socket, time, logger);
         connection.Run(sshExecutable, sshArguments);
         return connection;
     }
@@ -48,18 +50,18 @@ internal sealed partial class SshMasterConnection
         Volatile.Read(ref _leases) > 0 ? TimeSpan.Zero : now - new DateTimeOffset(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 
     /// <summary>A lease on the connection once it is ready; <see cref="SshConnectionUse.Direct"/> when busy, dead or not ready within <paramref name="wait"/>.</summary>
-    public async Task<SshConnectionUse> LeaseAsync(TimeSpan wait, TimeProvider time, CancellationToken cancellationToken)
+    public async Task<SshConnectionUse> LeaseAsync(TimeSpan wait, CancellationToken cancellationToken)
     {
         if (Interlocked.Increment(ref _leases) > SshConnectionPool.MaxSessionsPerConnection)
         {
-            Release(time);
+            Release();
             return SshConnectionUse.Direct;
         }
 
         bool ready;
         try
         {
-            ready = await _ready.Task.WaitAsync(wait, time, cancellationToken).ConfigureAwait(false);
+            ready = await _ready.Task.WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
@@ -67,17 +69,17 @@ internal sealed partial class SshMasterConnection
         }
         catch (OperationCanceledException)
         {
-            Release(time);
+            Release();
             throw;
         }
 
         if (!ready || _process.IsCompleted)
         {
-            Release(time);
+            Release();
             return SshConnectionUse.Direct;
         }
 
-        return new SshConnectionUse(["-o", $"ControlPath={_socket}", "-o", "ControlMaster=no"], () => Release(time));
+        return new SshConnectionUse(["-o", $"ControlPath={_socket}", "-o", "ControlMaster=no"], Release);
     }
 
     /// <summary>Kills the process, waits for it, and removes its socket.</summary>
@@ -132,7 +134,7 @@ internal sealed partial class SshMasterConnection
         var result = await command.ExecuteAsync(_stop.Token).ConfigureAwait(false);
         if (_ready.TrySetResult(false))
         {
-            FailedAt = DateTimeOffset.UtcNow;
+            FailedAt = _time.GetUtcNow();
         }
 
         string said;
@@ -173,9 +175,9 @@ internal sealed partial class SshMasterConnection
         return at < 0 ? ["--", Destination] : ["-l", Destination[..at], "--", Destination[(at + 1)..]];
     }
 
-    private void Release(TimeProvider time)
+    private void Release()
     {
-        Interlocked.Exchange(ref _lastUsedTicks, time.GetUtcNow().UtcTicks);
+        Interlocked.Exchange(ref _lastUsedTicks, _time.GetUtcNow().UtcTicks);
         Interlocked.Decrement(ref _leases);
     }
 
