@@ -51,6 +51,7 @@ internal static class DeliveryBenchmark
 
                 results.IdleRssMiB = courier.Memory.IdleMiB;
                 results.PeakRssMiB = courier.Memory.PeakMiB;
+                results.PeakBreakdown = courier.Memory.PeakBreakdown;
                 return results;
             }
             finally

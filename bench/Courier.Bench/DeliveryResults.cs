@@ -19,6 +19,9 @@ internal sealed class DeliveryResults(int targets, int files)
 
     public double PeakRssMiB { get; set; }
 
+    /// <summary>The peak's anonymous and file-backed parts and the thread count then.</summary>
+    public string PeakBreakdown { get; set; } = string.Empty;
+
     public void Add(string workload, string method, double milliseconds)
     {
         if (!_timings.TryGetValue((workload, method), out var list))
@@ -36,7 +39,8 @@ internal sealed class DeliveryResults(int targets, int files)
     public string Rows()
     {
         var rows = new StringBuilder();
-        foreach (var (workload, goal) in Workloads)
+        // --iterations 0 measures the warm-up alone: memory, no timings.
+        foreach (var (workload, goal) in Workloads.Where(workload => _timings.ContainsKey((workload.Workload, "courier"))))
         {
             var courier = Median(workload, "courier");
             var baseline = Median(workload, "baseline");
@@ -46,7 +50,7 @@ internal sealed class DeliveryResults(int targets, int files)
                 $"| {workload} ({files} files) | {targets} | {Ms(courier)} | {Ms(baseline)} | {Ms(floor)} | {Ratio(courier, floor)} (≤ {goal}, {mark}) | {Ratio(baseline, courier)} | {_timings[(workload, "courier")].Count} |");
         }
 
-        rows.Append($"| Courier host RSS, {targets} targets | idle {IdleRssMiB:0} MiB | peak during deliveries {PeakRssMiB:0} MiB | | | | | |");
+        rows.Append($"| Courier host RSS, {targets} targets | idle {IdleRssMiB:0} MiB | peak during deliveries {PeakRssMiB:0} MiB ({PeakBreakdown}) | | | | | |");
         return rows.ToString();
     }
 

@@ -11,6 +11,9 @@ internal sealed class MemorySampler(int processId)
 
     public double PeakMiB => _peakKiB / 1024.0;
 
+    /// <summary>What the peak was made of: anonymous memory (heaps, stacks), file-backed pages (mapped code), threads.</summary>
+    public string PeakBreakdown { get; private set; } = string.Empty;
+
     /// <summary>The process listening on <paramref name="address"/> (<c>IP:PORT</c>) with Courier.Host.dll, found by its command line.</summary>
     public static MemorySampler ForListener(string address)
     {
@@ -50,24 +53,41 @@ internal sealed class MemorySampler(int processId)
         {
             while (!stop.IsCancellationRequested)
             {
-                _peakKiB = Math.Max(_peakKiB, ReadRssKiB());
+                SampleOnce();
                 await Task.Delay(10).ConfigureAwait(false);
             }
         });
         return new Stopper(stop, loop, this);
     }
 
-    private long ReadRssKiB()
+    private void SampleOnce()
     {
+        var status = ReadStatus();
+        var rss = status.GetValueOrDefault("VmRSS");
+        if (rss > _peakKiB)
+        {
+            _peakKiB = rss;
+            PeakBreakdown = $"anon {status.GetValueOrDefault("RssAnon") / 1024.0:0} + file {status.GetValueOrDefault("RssFile") / 1024.0:0} MiB, {status.GetValueOrDefault("Threads")} threads";
+        }
+    }
+
+    private long ReadRssKiB() => ReadStatus().GetValueOrDefault("VmRSS");
+
+    /// <summary>The numeric fields of /proc/PID/status (kB figures in KiB).</summary>
+    private Dictionary<string, long> ReadStatus()
+    {
+        var fields = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var line in File.ReadLines($"/proc/{processId}/status"))
         {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            var colon = line.IndexOf(':', StringComparison.Ordinal);
+            var value = colon < 0 ? [] : line[(colon + 1)..].Trim().Split(' ');
+            if (value.Length > 0 && long.TryParse(value[0], CultureInfo.InvariantCulture, out var number))
             {
-                return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+                fields[line[..colon]] = number;
             }
         }
 
-        return 0;
+        return fields;
     }
 
     private sealed class Stopper(CancellationTokenSource stop, Task loop, MemorySampler sampler) : IDisposable
@@ -76,7 +96,7 @@ internal sealed class MemorySampler(int processId)
         {
             stop.Cancel();
             loop.GetAwaiter().GetResult();
-            sampler._peakKiB = Math.Max(sampler._peakKiB, sampler.ReadRssKiB());
+            sampler.SampleOnce();
             stop.Dispose();
         }
     }

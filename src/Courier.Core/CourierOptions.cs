@@ -32,6 +32,12 @@ public sealed class CourierOptions
     public int MaxParallelDeliveries { get; set; } = 8;
 
     /// <summary>
+    /// How many destinations one source delivers to at once (each may serve several targets, see
+    /// <see cref="MaxParallelDeliveries"/>); the others wait their turn.
+    /// </summary>
+    public int MaxParallelDestinations { get; set; } = 32;
+
+    /// <summary>
     /// The secret GitLab sends in <c>X-Gitlab-Token</c>; when set, web hook calls without it are refused.
     /// Never logged.
     /// </summary>

@@ -42,6 +42,11 @@ internal sealed class CourierOptionsValidator : IValidateOptions<CourierOptions>
             failures.Add($"Courier:MaxParallelDeliveries must be from 1 to 256, got {options.MaxParallelDeliveries}.");
         }
 
+        if (options.MaxParallelDestinations is < 1 or > 1024)
+        {
+            failures.Add($"Courier:MaxParallelDestinations must be from 1 to 1024, got {options.MaxParallelDestinations}.");
+        }
+
         if (options.MaxParallelSources is < 1 or > 64)
         {
             failures.Add($"Courier:MaxParallelSources must be from 1 to 64, got {options.MaxParallelSources}.");

@@ -39,7 +39,7 @@ internal sealed partial class CourierUpdater(
             string.Join(" or ", triggers.Select(Describe)),
             SourceUpdateCoordinator.ConfiguredDestinations,
             triggers,
-            (source, snapshot, ct) => DeliverToDestinationsAsync(source, snapshot, destinations.Value, ct),
+            (source, snapshot, ct) => DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, ct),
             cancellationToken);
     }
 
@@ -149,51 +149,6 @@ internal sealed partial class CourierUpdater(
         LogPulled(source.Id, snapshot.Revision);
         var destinations = await deliver(source, snapshot, cancellationToken).ConfigureAwait(false);
         return new SourceReport(source.Id, source.Type, snapshot.Revision, null, destinations);
-    }
-
-    private static async Task<IReadOnlyList<DestinationReport>> DeliverToDestinationsAsync(ISource source, Snapshot snapshot, LoadedDestinations loaded, CancellationToken cancellationToken)
-    {
-        var deliveries = source.Destinations.Select(async alias =>
-        {
-            if (loaded.Errors.TryGetValue(string.Empty, out var fileError))
-            {
-                return [new DestinationReport(alias, fileError, [])];
-            }
-
-            if (loaded.Errors.TryGetValue(alias, out var aliasError))
-            {
-                return [new DestinationReport(alias, aliasError, [])];
-            }
-
-            if (!loaded.Destinations.TryGetValue(alias, out var destinations))
-            {
-                var where = loaded.FilePath ?? "destinations.json (no such file on CONFIG_PATH)";
-                return [new DestinationReport(alias, $"destination alias \"{alias}\" of source {source.Id} is not defined in {where}.", [])];
-            }
-
-            var reports = await Task.WhenAll(destinations.Select(destination => DeliverAsync(destination, snapshot, cancellationToken))).ConfigureAwait(false);
-            return (IReadOnlyList<DestinationReport>)reports;
-        });
-
-        var results = await Task.WhenAll(deliveries).ConfigureAwait(false);
-        return [.. results.SelectMany(reports => reports)];
-    }
-
-    private static async Task<DestinationReport> DeliverAsync(IDestination destination, Snapshot snapshot, CancellationToken cancellationToken)
-    {
-        using var activity = CourierTelemetry.ActivitySource.StartActivity("courier.deliver")?
-            .SetTag("courier.source", snapshot.SourceId).SetTag("courier.destination", destination.Alias).SetTag("courier.destination.type", destination.Type);
-        try
-        {
-            var results = await destination.DeliverAsync(snapshot, cancellationToken).ConfigureAwait(false);
-            activity?.SetStatus(results.All(r => r.Succeeded) ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
-            return new DestinationReport(destination.Alias, null, results) { Type = destination.Type };
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
-            return new DestinationReport(destination.Alias, $"{destination.Type} destination failed: {e.Message}", []) { Type = destination.Type };
-        }
     }
 
     private bool Matches(ISource source, UpdateTrigger trigger, List<string> errors)

@@ -92,6 +92,87 @@ public sealed class CourierUpdaterTests : IDisposable
         Assert.InRange(probe.Pulls, 4, 8);
     }
 
+    [Fact]
+    public async Task A_source_delivers_to_at_most_MaxParallelDestinations_at_once_and_to_every_one_in_the_end()
+    {
+        var gate = new DeliveryGate();
+        var updater = Updater(builder => builder.Services.AddSingleton(gate).AddSingleton<IDestinationFactory, GatedDestinationFactory>()
+            .Configure<CourierOptions>(o => o.MaxParallelDestinations = 2));
+        var data = Path.GetDirectoryName(_temp.WriteFile("data/a/a.conf", "a"))!;
+        _temp.WriteFile("config/sources/s.json", $$"""[{"type": "test-directory", "path": "{{data}}", "destination_path": "a", "destinations": ["many", "more"]}]""");
+        _temp.WriteFile("config/destinations.json", """
+            {"many": [{"type": "gated", "name": "1"}, {"type": "gated", "name": "2"}, {"type": "gated", "name": "3"}, {"type": "gated", "name": "4"}],
+             "more": [{"type": "gated", "name": "5"}, {"type": "gated", "name": "6"}]}
+            """);
+
+        var update = updater.UpdateAsync(UpdateTrigger.All, CancellationToken.None);
+        await gate.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // Without the limit the other four would all have started by now (over both aliases).
+        await Task.Delay(300);
+        Assert.Equal(2, gate.Running);
+        gate.Open.SetResult();
+        var report = await update.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(report.Succeeded);
+        Assert.Equal(["1:a", "2:a", "3:a", "4:a", "5:a", "6:a"], report.Sources.Single().Destinations.SelectMany(d => d.Deliveries).Select(d => d.Target).Order());
+        Assert.Equal(2, gate.MaxRunning);
+    }
+
+    private sealed class DeliveryGate
+    {
+        private int _running;
+        private int _maxRunning;
+
+        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Open { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public int Running => Volatile.Read(ref _running);
+
+        public int MaxRunning => Volatile.Read(ref _maxRunning);
+
+        public async Task PassAsync(CancellationToken cancellationToken)
+        {
+            var running = Interlocked.Increment(ref _running);
+            InterlockedMax(ref _maxRunning, running);
+            if (running == 2)
+            {
+                Started.TrySetResult();
+            }
+
+            await Open.Task.WaitAsync(cancellationToken);
+            Interlocked.Decrement(ref _running);
+        }
+
+        private static void InterlockedMax(ref int location, int value)
+        {
+            int seen;
+            while ((seen = Volatile.Read(ref location)) < value && Interlocked.CompareExchange(ref location, value, seen) != seen)
+            {
+            }
+        }
+    }
+
+    private sealed class GatedDestinationFactory(DeliveryGate gate) : IDestinationFactory
+    {
+        public string Type => "gated";
+
+        public IDestination Create(DestinationDefinition definition) => new GatedDestination(definition.Alias, definition.GetRequiredString("name"), gate);
+    }
+
+    private sealed class GatedDestination(string alias, string name, DeliveryGate gate) : IDestination
+    {
+        public string Alias => alias;
+
+        public string Type => "gated";
+
+        public async Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, CancellationToken cancellationToken)
+        {
+            await gate.PassAsync(cancellationToken);
+            return [DeliveryResult.Success($"{name}:{snapshot.DestinationPath}", 1, TimeSpan.Zero)];
+        }
+    }
+
     private sealed class ConcurrencyProbe
     {
         private readonly Dictionary<string, int> _running = [];

@@ -1,6 +1,6 @@
 namespace Courier.Core.Tests.Updates;
 
-/// <summary>The queue, shutdown and polling settings are checked at start-up with a message naming the setting.</summary>
+/// <summary>The queue, fan-out, shutdown and polling settings are checked at start-up with a message naming the setting.</summary>
 public sealed class QueueSettingsValidationTests
 {
     private static IReadOnlyList<string> Failures(Action<CourierOptions> change)
@@ -21,6 +21,12 @@ public sealed class QueueSettingsValidationTests
     [Fact]
     public void A_queue_capacity_below_one_is_refused() =>
         Assert.Contains("Courier:QueueCapacity must be from 1 to 100000, got 0.", Failures(o => o.QueueCapacity = 0));
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1025)]
+    public void A_destination_fan_out_outside_one_to_1024_is_refused(int limit) =>
+        Assert.Contains($"Courier:MaxParallelDestinations must be from 1 to 1024, got {limit}.", Failures(o => o.MaxParallelDestinations = limit));
 
     [Fact]
     public void A_negative_grace_period_is_refused() =>

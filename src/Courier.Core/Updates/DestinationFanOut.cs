@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Courier.Core.Configuration;
+using Courier.Core.Diagnostics;
+
+namespace Courier.Core.Updates;
+
+/// <summary>
+/// Delivers one pulled snapshot to every destination of its source, at most <c>MaxParallelDestinations</c> at once:
+/// a source with hundreds of destinations then runs a bounded number of rsync and ssh processes (their memory, and
+/// the machine's CPU) instead of all of them together. One destination's failure is its own report.
+/// </summary>
+internal static class DestinationFanOut
+{
+    public static async Task<IReadOnlyList<DestinationReport>> DeliverAsync(ISource source, Snapshot snapshot, LoadedDestinations loaded, int maxParallel, CancellationToken cancellationToken)
+    {
+        using var slots = new SemaphoreSlim(maxParallel, maxParallel);
+        var deliveries = source.Destinations.Select(async alias =>
+        {
+            if (loaded.Errors.TryGetValue(string.Empty, out var fileError))
+            {
+                return [new DestinationReport(alias, fileError, [])];
+            }
+
+            if (loaded.Errors.TryGetValue(alias, out var aliasError))
+            {
+                return [new DestinationReport(alias, aliasError, [])];
+            }
+
+            if (!loaded.Destinations.TryGetValue(alias, out var destinations))
+            {
+                var where = loaded.FilePath ?? "destinations.json (no such file on CONFIG_PATH)";
+                return [new DestinationReport(alias, $"destination alias \"{alias}\" of source {source.Id} is not defined in {where}.", [])];
+            }
+
+            var reports = await Task.WhenAll(destinations.Select(destination => DeliverInTurnAsync(destination, snapshot, slots, cancellationToken))).ConfigureAwait(false);
+            return (IReadOnlyList<DestinationReport>)reports;
+        });
+
+        var results = await Task.WhenAll(deliveries).ConfigureAwait(false);
+        return [.. results.SelectMany(reports => reports)];
+    }
+
+    private static async Task<DestinationReport> DeliverInTurnAsync(IDestination destination, Snapshot snapshot, SemaphoreSlim slots, CancellationToken cancellationToken)
+    {
+        await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await DeliverAsync(destination, snapshot, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
+
+    private static async Task<DestinationReport> DeliverAsync(IDestination destination, Snapshot snapshot, CancellationToken cancellationToken)
+    {
+        using var activity = CourierTelemetry.ActivitySource.StartActivity("courier.deliver")?
+            .SetTag("courier.source", snapshot.SourceId).SetTag("courier.destination", destination.Alias).SetTag("courier.destination.type", destination.Type);
+        try
+        {
+            var results = await destination.DeliverAsync(snapshot, cancellationToken).ConfigureAwait(false);
+            activity?.SetStatus(results.All(r => r.Succeeded) ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
+            return new DestinationReport(destination.Alias, null, results) { Type = destination.Type };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            return new DestinationReport(destination.Alias, $"{destination.Type} destination failed: {e.Message}", []) { Type = destination.Type };
+        }
+    }
+}
