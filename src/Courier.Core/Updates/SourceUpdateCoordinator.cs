@@ -21,6 +21,7 @@ internal sealed class SourceUpdateCoordinator : IDisposable
     private readonly Meter _meter = new(MeterName);
     private readonly SemaphoreSlim _slots;
     private readonly CoalescingRunner<SourceReport> _runner;
+    private readonly Counter<long> _coalesced;
     private readonly ConcurrentDictionary<string, string> _delivered = new(StringComparer.Ordinal);
 
     /// <summary>Creates the coordinator with the host's parallel bound.</summary>
@@ -29,9 +30,12 @@ internal sealed class SourceUpdateCoordinator : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         _slots = new SemaphoreSlim(options.Value.MaxParallelSources, options.Value.MaxParallelSources);
         _runner = new CoalescingRunner<SourceReport>(_slots, options.Value.Coalescing);
-        var coalesced = _meter.CreateCounter<long>("courier.triggers.coalesced", unit: "{trigger}", description: "Triggers folded into a pending update of their source.");
-        _runner.Coalesced += _ => coalesced.Add(1);
+        _coalesced = _meter.CreateCounter<long>("courier.triggers.coalesced", unit: "{trigger}", description: "Triggers folded into an update already waiting: a queued one (the host's queue) or a source's pending run.");
+        _runner.Coalesced += _ => RecordCoalesced();
     }
+
+    /// <summary>Counts one trigger folded into a waiting update, here or in a queue in front of the engine (the host's).</summary>
+    public void RecordCoalesced() => _coalesced.Add(1);
 
     /// <summary>
     /// Updates <paramref name="source"/> with <paramref name="update"/>, or joins the pending update of the source

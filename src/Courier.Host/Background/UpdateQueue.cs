@@ -42,6 +42,7 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
 
         // The queue folds a hook storm before the engine sees it: its waiting update waits for quiet too.
         _runner = new CoalescingRunner<UpdateReport?>(delays: options.Value.Coalescing);
+        _runner.Coalesced += _ => coordinator.RecordCoalesced();
         _meter.CreateObservableGauge("courier.queue.length", () => _runner.Count, unit: "{update}", description: "Queued updates running or waiting.");
     }
 

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Net;
+using System.Text.RegularExpressions;
 
 namespace Courier.Host.Tests.Background;
 
@@ -50,5 +52,11 @@ public sealed class JammedQueueTests : IAsyncLifetime
             () => _scenario.Delivered(0, "alpha") == "alpha v2" && _scenario.Delivered(0, "beta") == "beta v1" && _scenario.Delivered(0, "gamma") == "gamma v1",
             "every accepted hook was delivered");
         Assert.Contains("refused: 3 updates are running or waiting", host.Logs, StringComparison.Ordinal);
+
+        // The 19 hooks that joined the waiting update are counted as folded.
+        var scrape = await host.Client.GetStringAsync("/metrics");
+        var folded = Regex.Match(scrape, @"^courier_triggers_coalesced_total(?:\{[^}]*\})? (\d+)", RegexOptions.Multiline);
+        Assert.True(folded.Success, "courier_triggers_coalesced_total is missing from /metrics");
+        Assert.True(long.Parse(folded.Groups[1].Value, CultureInfo.InvariantCulture) >= 19, $"folded hooks counted: {folded.Groups[1].Value}");
     }
 }
