@@ -2,8 +2,6 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using CliWrap;
-using CliWrap.Buffered;
 using Courier.Core.Processes;
 using Courier.Core.Ssh;
 using Microsoft.Extensions.Logging;
@@ -134,14 +132,16 @@ internal sealed partial class RsyncTransfer(
         return arguments;
     }
 
+    /// <summary>One login through the tunnel: the far end answers. Bounded like the connection itself (twice the connect timeout: connect, then log in).</summary>
     private async Task<bool> SshAnswersAsync(int port, HermesAddress target, SshLogin login, CancellationToken cancellationToken)
     {
-        var result = await Cli.Wrap(ssh.SshExecutable)
-            .WithArguments([.. SshArguments(target, "127.0.0.1", port, login), "-l", login.User, "--", "127.0.0.1", "true"])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(cancellationToken)
-            .ConfigureAwait(false);
-        return result.ExitCode == 0;
+        var outcome = await processes.RunAsync(
+            ssh.SshExecutable,
+            [.. SshArguments(target, "127.0.0.1", port, login), "-l", login.User, "--", "127.0.0.1", "true"],
+            TimeSpan.FromSeconds(2 * options.Value.Ssh.ConnectTimeoutSeconds),
+            "twice Courier:Ssh:ConnectTimeoutSeconds",
+            cancellationToken).ConfigureAwait(false);
+        return outcome.ExitCode == 0;
     }
 
     private static string RemoteDirectory(Snapshot snapshot, HermesAddress target)
