@@ -1,5 +1,4 @@
 using System.Text;
-using CliWrap;
 using Microsoft.Extensions.Logging;
 
 namespace Courier.Core.Ssh;
@@ -97,53 +96,6 @@ internal sealed partial class SshMasterConnection
 
         _ready.TrySetResult(false);
         DeleteSocket();
-    }
-
-    private void Run(string sshExecutable, IReadOnlyList<string> sshArguments)
-    {
-        DeleteSocket();
-        var command = Cli.Wrap(sshExecutable)
-            .WithArguments([.. sshArguments, "-o", "ControlMaster=yes", "-o", "ControlPersist=no", "-o", $"ControlPath={_socket}", "-N", "-n", .. DestinationArguments()])
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
-            {
-                lock (_standardError)
-                {
-                    if (_standardError.Length < 4096)
-                    {
-                        _standardError.AppendLine(line);
-                    }
-                }
-            }));
-        try
-        {
-            _process = RunAndReportAsync(command);
-        }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-        {
-            LogFailed(Destination, e.Message);
-            _ready.TrySetResult(false);
-            return;
-        }
-
-        _ = WatchReadinessAsync();
-    }
-
-    private async Task RunAndReportAsync(Command command)
-    {
-        var result = await command.ExecuteAsync(_stop.Token).ConfigureAwait(false);
-        if (_ready.TrySetResult(false))
-        {
-            FailedAt = _time.GetUtcNow();
-        }
-
-        string said;
-        lock (_standardError)
-        {
-            said = _standardError.ToString().Trim();
-        }
-
-        LogEnded(Destination, result.ExitCode, said);
     }
 
     /// <summary>ssh creates the control socket once it is logged in; until then, and if it never does, runs connect on their own.</summary>

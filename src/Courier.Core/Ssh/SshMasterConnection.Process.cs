@@ -1,0 +1,118 @@
+using System.Diagnostics;
+
+namespace Courier.Core.Ssh;
+
+// The master's ssh process: started, its standard error kept, killed with its tree and reaped on close.
+internal sealed partial class SshMasterConnection
+{
+    private void Run(string sshExecutable, IReadOnlyList<string> sshArguments)
+    {
+        DeleteSocket();
+
+        // Process rather than CliWrap (Courier's runner for every other process): CliWrap redirects all three standard
+        // streams, ~55 KB of buffers per running process (measured), and a master runs for minutes, one per target.
+        // Only its standard error is read (~22 KB); -n makes ssh read /dev/null and -N writes nothing to standard output.
+        var process = new Process
+        {
+            StartInfo = new ProcessStartInfo(sshExecutable, [.. sshArguments, "-o", "ControlMaster=yes", "-o", "ControlPersist=no", "-o", $"ControlPath={_socket}", "-N", "-n", .. DestinationArguments()])
+            {
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            },
+        };
+        try
+        {
+            process.Start();
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            process.Dispose();
+            LogFailed(Destination, e.Message);
+            _ready.TrySetResult(false);
+            return;
+        }
+
+        _process = RunAndReportAsync(process);
+        _ = WatchReadinessAsync();
+    }
+
+    /// <summary>Waits for the process; on <see cref="_stop"/> kills its tree and still waits (so it is reaped), then rethrows.</summary>
+    private async Task RunAndReportAsync(Process process)
+    {
+        using (process)
+        {
+            var reading = KeepStandardErrorAsync(process.StandardError);
+            try
+            {
+                await process.WaitForExitAsync(_stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                EndTree(process);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                await DrainAsync(reading).ConfigureAwait(false);
+                throw;
+            }
+
+            await DrainAsync(reading).ConfigureAwait(false);
+            if (_ready.TrySetResult(false))
+            {
+                FailedAt = _time.GetUtcNow();
+            }
+
+            string said;
+            lock (_standardError)
+            {
+                said = _standardError.ToString().Trim();
+            }
+
+            LogEnded(Destination, process.ExitCode, said);
+        }
+    }
+
+    /// <summary>Keeps the first 4 KiB of what ssh says, reading to the end so that it never blocks on a full pipe.</summary>
+    private async Task KeepStandardErrorAsync(StreamReader standardError)
+    {
+        try
+        {
+            while (await standardError.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                lock (_standardError)
+                {
+                    if (_standardError.Length < 4096)
+                    {
+                        _standardError.AppendLine(line);
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // The pipe went away with the process.
+        }
+    }
+
+    /// <summary>The rest of ssh's standard error after it exited; bounded, in case something it started still holds the pipe.</summary>
+    private static async Task DrainAsync(Task reading)
+    {
+        try
+        {
+            await reading.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+        }
+    }
+
+    private static void EndTree(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // It has exited already.
+        }
+    }
+}
