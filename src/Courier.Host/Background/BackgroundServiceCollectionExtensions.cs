@@ -1,11 +1,13 @@
 using Courier.Core;
+using Courier.Core.History;
 using Courier.Core.Polling;
 using Courier.Core.Updates;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Courier.Host.Background;
 
-/// <summary>Registers the host's background work: the update queue, polling and the shutdown grace period.</summary>
+/// <summary>Registers the host's background work: the update queue, polling, the shutdown grace period and the memory trim after updates.</summary>
 internal static class BackgroundServiceCollectionExtensions
 {
     /// <summary>Time to cancel and reap the running updates after the grace period, before the host gives up on them.</summary>
@@ -18,6 +20,7 @@ internal static class BackgroundServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<UpdateQueue>());
         services.AddSingleton<SourcePoller>();
         services.AddHostedService<PollingService>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, MemoryTrimAfterUpdates>());
         services.AddOptions<HostOptions>().Configure<IOptions<CourierOptions>>((host, courier) =>
             host.ShutdownTimeout = courier.Value.ShutdownGracePeriod + CancellationAllowance);
         return services;
