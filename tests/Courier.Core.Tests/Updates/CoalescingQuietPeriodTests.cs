@@ -14,10 +14,7 @@ public sealed class CoalescingQuietPeriodTests
     public async Task A_hundred_requests_while_a_run_goes_on_make_one_more_run_with_the_newest_work_after_a_second_of_quiet()
     {
         var runner = new CoalescingRunner<int>(delays: Delays, time: _time);
-        var firstRunGoing = new TaskCompletionSource();
-        var release = new TaskCompletionSource();
-        var first = runner.RunAsync("source", "destinations", async _ => { firstRunGoing.SetResult(); await release.Task; return Record(0); }, CancellationToken.None);
-        await firstRunGoing.Task;
+        var (first, release) = await StartHeldRunAsync(runner);
 
         var storm = new List<Task<int>>();
         for (var push = 1; push <= 100; push++)
@@ -48,10 +45,7 @@ public sealed class CoalescingQuietPeriodTests
     public async Task Requests_that_never_stop_start_the_pending_run_after_the_maximum_delay()
     {
         var runner = new CoalescingRunner<int>(delays: Delays, time: _time);
-        var firstRunGoing = new TaskCompletionSource();
-        var release = new TaskCompletionSource();
-        var first = runner.RunAsync("source", "destinations", async _ => { firstRunGoing.SetResult(); await release.Task; return Record(0); }, CancellationToken.None);
-        await firstRunGoing.Task;
+        var (first, release) = await StartHeldRunAsync(runner);
         var pending = runner.RunAsync("source", "destinations", _ => Task.FromResult(Record(1)), CancellationToken.None);
         release.SetResult();
         await first;
@@ -82,6 +76,16 @@ public sealed class CoalescingQuietPeriodTests
         var result = await runner.RunAsync("source", "destinations", _ => Task.FromResult(Record(7)), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(7, result);
+    }
+
+    /// <summary>Starts run 0 of the key and holds it until the returned source is set.</summary>
+    private async Task<(Task<int> Run, TaskCompletionSource Release)> StartHeldRunAsync(CoalescingRunner<int> runner)
+    {
+        var going = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var run = runner.RunAsync("source", "destinations", async _ => { going.SetResult(); await release.Task; return Record(0); }, CancellationToken.None);
+        await going.Task;
+        return (run, release);
     }
 
     private int Record(int run)
