@@ -9,5 +9,5 @@ internal sealed partial class GitRepositoryCache
     /// fetched here are not downloaded again by the update that follows.
     /// </summary>
     public Task<string> FetchHeadAsync(GitRepositoryUrl url, string branch, string? keyPath, CancellationToken cancellationToken) =>
-        RunFetchingAsync(url, keyPath, (repository, sshCommand) => Fetch(repository, url, branch, sshCommand, cancellationToken), cancellationToken);
+        RunFetchingAsync(url, keyPath, (repository, route) => Fetch(repository, url, branch, route, cancellationToken), cancellationToken);
 }

@@ -31,9 +31,9 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
     /// </summary>
     public Task<(string Directory, string Commit)> PullAsync(
         GitRepositoryUrl url, string branch, string? keyPath, string? subdirectory, string snapshotOwner, CancellationToken cancellationToken) =>
-        RunFetchingAsync(url, keyPath, (repository, sshCommand) =>
+        RunFetchingAsync(url, keyPath, (repository, route) =>
         {
-            var commit = Fetch(repository, url, branch, sshCommand, cancellationToken);
+            var commit = Fetch(repository, url, branch, route, cancellationToken);
             return (Export(repository, commit, subdirectory, url, branch, snapshotOwner, cancellationToken), commit);
         }, cancellationToken);
 
@@ -41,12 +41,17 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
     /// Runs <paramref name="work"/> (which fetches with the given ssh command) on the cache of <paramref name="url"/>,
     /// its ssh going over the connection Courier keeps open to the git server.
     /// </summary>
-    private async Task<T> RunFetchingAsync<T>(GitRepositoryUrl url, string? keyPath, Func<Repository, IReadOnlyList<string>, T> work, CancellationToken cancellationToken)
+    private async Task<T> RunFetchingAsync<T>(GitRepositoryUrl url, string? keyPath, Func<Repository, GitSshRoute, T> work, CancellationToken cancellationToken)
     {
         var sshCommand = SshCommand(keyPath);
         using var shared = await ShareConnectionAsync(url, sshCommand, cancellationToken).ConfigureAwait(false);
-        IReadOnlyList<string> command = [.. sshCommand, .. shared.Arguments];
-        return await RunLockedAsync(url, repository => work(repository, command), cancellationToken).ConfigureAwait(false);
+        if (shared.LoginFailure is { } loginFailure)
+        {
+            throw new InvalidOperationException($"git fetch of {url} failed: {loginFailure}");
+        }
+
+        var route = new GitSshRoute([.. sshCommand, .. shared.Arguments], shared);
+        return await RunLockedAsync(url, repository => work(repository, route), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>ssh and the options of this Courier for <paramref name="keyPath"/>; empty for the other transports.</summary>
@@ -105,7 +110,7 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
     }
 
     /// <summary>Fetches the branch into the cache; returns its commit.</summary>
-    private string Fetch(Repository repository, GitRepositoryUrl url, string branch, IReadOnlyList<string> sshCommand, CancellationToken cancellationToken)
+    private string Fetch(Repository repository, GitRepositoryUrl url, string branch, GitSshRoute route, CancellationToken cancellationToken)
     {
         var stopwatch = Stopwatch.StartNew();
         var fetchHead = Path.Combine(repository.Info.Path, "FETCH_HEAD");
@@ -126,9 +131,9 @@ internal sealed partial class GitRepositoryCache(ICourierEnvironment environment
 
         // ssh runs as Courier's own process (see GitSshSubtransport); disposing the fetch ends and reaps it.
         using var sshFetch = url.Transport == GitTransport.Ssh
-            ? new GitSshFetch(url, sshCommand, environment.Timeouts, cancellationToken)
+            ? new GitSshFetch(url, route, environment.Timeouts, cancellationToken)
             : null;
-        using var route = sshFetch is null ? null : GitSshSubtransport.Use(sshFetch);
+        using var routing = sshFetch is null ? null : GitSshSubtransport.Use(sshFetch);
         try
         {
             Commands.Fetch(repository, Remote(repository, url).Name, [$"+refs/heads/{branch}:{trackingRef}"], options, logMessage: null);

@@ -6,17 +6,26 @@ namespace Courier.Sources.Git;
 /// <summary>
 /// One <c>ssh HOST git-upload-pack 'PATH'</c> process of a fetch. Reads wait at most
 /// <c>Courier:Timeouts:GitInactivity</c> for bytes and never past <c>Courier:Timeouts:GitFetch</c>; on either, or on
-/// cancellation, the process tree is killed (the blocked read then ends). Disposing always waits for the process.
+/// cancellation, the process tree is killed (the blocked read then ends). Through a shared connection the master
+/// holds the session's pipes too: when they stay open <see cref="HeldPipesGrace"/> after the kill, the shared
+/// connection is ended as well. Disposing always waits for the process, and for its standard error boundedly.
 /// </summary>
 internal sealed class GitSshProcess : IDisposable
 {
     private const int StandardErrorLimit = 8 * 1024;
+
+    /// <summary>How long the pipes may stay open after ssh was killed or ended before the shared connection is ended.</summary>
+    private static readonly TimeSpan HeldPipesGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>How much longer standard error is waited for after that; then it is given up.</summary>
+    private static readonly TimeSpan HeldPipesLimit = TimeSpan.FromSeconds(5);
     private readonly Process _process;
     private readonly GitSshFetch _fetch;
     private readonly Stopwatch _started = Stopwatch.StartNew();
     private readonly StringBuilder _standardError = new();
     private readonly CancellationTokenRegistration _cancellation;
     private readonly byte[] _buffer = new byte[64 * 1024];
+    private Task _standardErrorRead = Task.CompletedTask;
     private string? _killedBecause;
     private int _disposed;
 
@@ -76,19 +85,16 @@ internal sealed class GitSshProcess : IDisposable
 
         var process = new Process { StartInfo = startInfo };
         var started = new GitSshProcess(process, fetch);
-        process.ErrorDataReceived += (_, e) => started.OnStandardError(e.Data);
         process.Start();
-        process.BeginErrorReadLine();
+        // Read here rather than with BeginErrorReadLine, whose end Process.WaitForExit() waits for without a bound.
+        started._standardErrorRead = started.KeepStandardErrorAsync();
         return started;
     }
 
     /// <summary>Copies at most <paramref name="length"/> bytes of ssh's output into <paramref name="destination"/>; 0 at the end.</summary>
     public long Read(Stream destination, long length)
     {
-        var wait = Wait();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_fetch.CancellationToken);
-        deadline.CancelAfter(wait.Limit);
-        using var watchdog = deadline.Token.Register(() => Kill(wait.Reason));
+        using var watchdog = Watch();
         var read = _process.StandardOutput.BaseStream.Read(_buffer, 0, (int)Math.Min(length, _buffer.Length));
         if (read == 0 && (_killedBecause is not null || _process.HasExited))
         {
@@ -102,10 +108,7 @@ internal sealed class GitSshProcess : IDisposable
     /// <summary>Sends <paramref name="length"/> bytes of <paramref name="source"/> to ssh.</summary>
     public void Write(Stream source, long length)
     {
-        var wait = Wait();
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_fetch.CancellationToken);
-        deadline.CancelAfter(wait.Limit);
-        using var watchdog = deadline.Token.Register(() => Kill(wait.Reason));
+        using var watchdog = Watch();
         try
         {
             var input = _process.StandardInput.BaseStream;
@@ -141,8 +144,28 @@ internal sealed class GitSshProcess : IDisposable
         }
 
         _process.WaitForExit();
+        if (!_standardErrorRead.Wait(HeldPipesGrace))
+        {
+            // ssh has ended, yet its standard error is open: the shared connection's master holds it for a session
+            // the server never ended (its command hangs).
+            _fetch.AbandonConnection();
+            _standardErrorRead.Wait(HeldPipesLimit);
+        }
+
         _cancellation.Dispose();
         _process.Dispose();
+    }
+
+    /// <summary>
+    /// Bounds one read or write: at the deadline ssh is killed; when the blocked call still has not returned
+    /// <see cref="HeldPipesGrace"/> later, the shared connection holding the pipes is ended too.
+    /// </summary>
+    private GitSshWatchdog Watch()
+    {
+        var wait = Wait();
+        var watchdog = new GitSshWatchdog(_fetch.CancellationToken);
+        watchdog.Start(wait.Limit, () => Kill(wait.Reason), HeldPipesGrace, _fetch.AbandonConnection);
+        return watchdog;
     }
 
     private (TimeSpan Limit, string Reason) Wait()
@@ -178,19 +201,25 @@ internal sealed class GitSshProcess : IDisposable
         }
     }
 
-    private void OnStandardError(string? line)
+    /// <summary>Keeps the first lines of what ssh says, reading to the end so that it never blocks on a full pipe.</summary>
+    private async Task KeepStandardErrorAsync()
     {
-        if (line is null)
+        try
         {
-            return;
-        }
-
-        lock (_standardError)
-        {
-            if (_standardError.Length < StandardErrorLimit)
+            while (await _process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
             {
-                _standardError.Append(line).Append('\n');
+                lock (_standardError)
+                {
+                    if (_standardError.Length < StandardErrorLimit)
+                    {
+                        _standardError.Append(line).Append('\n');
+                    }
+                }
             }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // The pipe went away.
         }
     }
 

@@ -1,7 +1,5 @@
 using System.ComponentModel;
 using System.Diagnostics;
-using System.Text;
-using CliWrap;
 
 namespace Courier.Core.Processes;
 
@@ -16,73 +14,142 @@ internal sealed record ProcessOutcome(int ExitCode, string StandardOutput, strin
 internal sealed class ProcessDeadlineException(string message) : TimeoutException(message);
 
 /// <summary>
-/// Runs every external process of the engine (rsync, ssh): arguments as a list, a deadline and a cancellation
-/// token. On either, the whole process tree is killed; in every case the process is waited for (and so reaped)
-/// before this returns. Output is kept bounded.
+/// Runs every short-lived external process of the engine (rsync, ssh probes): arguments as a list, a deadline and a
+/// cancellation token. On either, the whole process tree is killed; in every case the process is waited for (and so
+/// reaped) before this returns. Output is kept bounded, and so is the wait for it once the process has ended.
 /// </summary>
+/// <remarks>
+/// System.Diagnostics.Process rather than CliWrap: CliWrap waits for the end of every output stream before it returns,
+/// and something the process started may hold them open past its end. OpenSSH's shared connection does: the master
+/// is handed a session's standard error and keeps it until the server ends the session, which a hung remote command
+/// never does. Here that wait is bounded and <see cref="ProcessRun.OutputHeld"/> is told, so the holder can be ended.
+/// </remarks>
 internal sealed class ProcessRunner
 {
     /// <summary>The most characters of each output stream kept (the last ones).</summary>
     public const int OutputLimit = 64 * 1024;
+
+    /// <summary>How long the output may stay open after the process ended before <see cref="ProcessRun.OutputHeld"/> is told.</summary>
+    internal static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>How much longer the output is waited for after that; then it is given up.</summary>
+    internal static readonly TimeSpan HeldOutputLimit = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// Runs <paramref name="executable"/> to its end. When <paramref name="deadline"/> passes first, the process tree
     /// is killed and a <see cref="ProcessDeadlineException"/> says "<paramref name="deadlineName"/>".
     /// A missing executable throws <see cref="Win32Exception"/>.
     /// </summary>
-    public async Task<ProcessOutcome> RunAsync(string executable, IReadOnlyList<string> arguments, TimeSpan deadline, string deadlineName, CancellationToken cancellationToken)
-    {
-        var stdout = new OutputTail();
-        var stderr = new OutputTail();
-        var started = Stopwatch.StartNew();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (deadline != Timeout.InfiniteTimeSpan)
-        {
-            timeout.CancelAfter(deadline);
-        }
+    public Task<ProcessOutcome> RunAsync(string executable, IReadOnlyList<string> arguments, TimeSpan deadline, string deadlineName, CancellationToken cancellationToken) =>
+        RunAsync(new ProcessRun(executable, arguments) { Deadline = deadline, DeadlineName = deadlineName }, cancellationToken);
 
+    /// <summary>Runs <paramref name="run"/> to its end; see the other overload.</summary>
+    public async Task<ProcessOutcome> RunAsync(ProcessRun run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var stdout = new OutputTail(OutputLimit);
+        var stderr = new OutputTail(OutputLimit);
+        var started = Stopwatch.StartNew();
+        using var process = new Process { StartInfo = StartInfo(run) };
+        process.Start();
         try
         {
-            // CliWrap kills the entire process tree on cancellation and awaits its exit.
-            var result = await Cli.Wrap(executable)
-                .WithArguments(arguments)
-                .WithValidation(CommandResultValidation.None)
-                .WithStandardOutputPipe(PipeTarget.ToDelegate(stdout.Append))
-                .WithStandardErrorPipe(PipeTarget.ToDelegate(stderr.Append))
-                .ExecuteAsync(timeout.Token)
-                .ConfigureAwait(false);
-            return new ProcessOutcome(result.ExitCode, stdout.ToString(), stderr.ToString(), started.Elapsed);
+            process.StandardInput.Close();
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (IOException)
         {
+            // It ended (and closed its end) before its input was closed.
+        }
+
+        var reading = Task.WhenAll(stdout.ReadToEndAsync(process.StandardOutput), stderr.ReadToEndAsync(process.StandardError));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (run.Deadline != Timeout.InfiniteTimeSpan)
+        {
+            timeout.CancelAfter(run.Deadline);
+        }
+
+        var endedItself = true;
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            endedItself = false;
+            KillTree(process);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        await DrainAsync(reading, run.OutputHeld).ConfigureAwait(false);
+        if (!endedItself)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             var said = stderr.ToString().Trim();
-            throw new ProcessDeadlineException($"{Path.GetFileName(executable)} gave no result within {deadlineName}; it was ended.{(said.Length > 0 ? $" It said: {said}" : string.Empty)}");
+            throw new ProcessDeadlineException($"{Path.GetFileName(run.Executable)} gave no result within {run.DeadlineName}; it was ended.{(said.Length > 0 ? $" It said: {said}" : string.Empty)}");
+        }
+
+        return new ProcessOutcome(process.ExitCode, stdout.ToString(), stderr.ToString(), started.Elapsed);
+    }
+
+    private static ProcessStartInfo StartInfo(ProcessRun run)
+    {
+        var startInfo = new ProcessStartInfo(run.Executable, run.Arguments)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (run.WorkingDirectory is { } directory)
+        {
+            startInfo.WorkingDirectory = directory;
+        }
+
+        foreach (var (name, value) in run.Environment)
+        {
+            startInfo.Environment[name] = value;
+        }
+
+        return startInfo;
+    }
+
+    /// <summary>
+    /// The output to its end: at once when nothing else holds it; otherwise <paramref name="outputHeld"/> is told and
+    /// the output waited for a while longer, then given up (disposing the process closes this side of the pipes).
+    /// </summary>
+    private static async Task DrainAsync(Task reading, Action? outputHeld)
+    {
+        if (await EndsWithinAsync(reading, OutputGrace).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        outputHeld?.Invoke();
+        await EndsWithinAsync(reading, HeldOutputLimit).ConfigureAwait(false);
+    }
+
+    private static async Task<bool> EndsWithinAsync(Task task, TimeSpan limit)
+    {
+        try
+        {
+            await task.WaitAsync(limit).ConfigureAwait(false);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 
-    /// <summary>Keeps the last <see cref="OutputLimit"/> characters of a stream, line by line.</summary>
-    private sealed class OutputTail
+    internal static void KillTree(Process process)
     {
-        private readonly StringBuilder _text = new();
-
-        public void Append(string line)
+        try
         {
-            lock (_text)
-            {
-                _text.Append(line).Append('\n');
-                if (_text.Length > OutputLimit)
-                {
-                    _text.Remove(0, _text.Length - OutputLimit);
-                }
-            }
+            process.Kill(entireProcessTree: true);
         }
-
-        public override string ToString()
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
         {
-            lock (_text)
-            {
-                return _text.ToString();
-            }
+            // It has exited already.
         }
     }
 }

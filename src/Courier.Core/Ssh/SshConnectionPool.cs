@@ -8,8 +8,9 @@ namespace Courier.Core.Ssh;
 /// <summary>
 /// One OpenSSH master connection per target (user, address and ssh options), owned by Courier: started on first
 /// use, shared by the transfers that follow (they skip the handshake), ended when unused for
-/// <c>Courier:Ssh:ConnectionIdleTimeout</c>, when it dies, and at shutdown. A transfer never waits long for a
-/// master: while one is not ready it connects on its own, so sharing only ever saves time.
+/// <c>Courier:Ssh:ConnectionIdleTimeout</c>, when it dies, when a run through it hangs, and at shutdown. A run waits
+/// for a new master as long as it would wait for its own connection: the master's connect and login are the run's,
+/// so a dead target costs one connect timeout, not one for the master and one more for a connection of its own.
 /// </summary>
 internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
 {
@@ -27,6 +28,7 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
     private readonly Lazy<string?> _socketDirectory;
     private readonly ITimer _sweeper;
     private int _disposed;
+    private long _generation;
 
     public SshConnectionPool(IOptions<CourierOptions> options, TimeProvider time, ILogger<SshConnectionPool> logger)
     {
@@ -69,10 +71,12 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
                 return SshConnectionUse.Direct;
             }
 
-            if (!found || connection.HasEnded)
+            if (!found || connection.HasEnded || connection.LostItsSocket)
             {
                 ended = connection;
-                connection = SshMasterConnection.Start(sshExecutable, sshArguments, destination, Path.Combine(directory, key), _time, _logger);
+                // A socket of its own per connection: closing the one it replaces removes that one's socket only.
+                var socket = Path.Combine(directory, $"{key}.{Interlocked.Increment(ref _generation)}");
+                connection = SshMasterConnection.Start(sshExecutable, sshArguments, destination, socket, _options.ConnectTimeoutSeconds, _time, _logger);
                 _connections[key] = connection;
             }
         }
@@ -82,14 +86,8 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
             await ended.CloseAsync().ConfigureAwait(false);
         }
 
-        return await connection.LeaseAsync(ReadyWait, cancellationToken).ConfigureAwait(false);
+        return await connection.LeaseAsync(cancellationToken).ConfigureAwait(false);
     }
-
-    /// <summary>
-    /// How long a transfer waits for a new master before connecting on its own: as long as its own connection may
-    /// take, since both wait for the same target (and many handshakes at once share the CPU).
-    /// </summary>
-    private TimeSpan ReadyWait => TimeSpan.FromSeconds(_options.ConnectTimeoutSeconds);
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
@@ -135,7 +133,7 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Short (socket paths are limited to ~100 bytes) and different for every set of options.</summary>
+    /// <summary>Short (socket paths are limited to ~100 bytes, and a generation is added) and different for every set of options.</summary>
     private static string KeyOf(string sshExecutable, IReadOnlyList<string> sshArguments, string destination)
     {
         var identity = string.Join('\0', [sshExecutable, destination, .. sshArguments]);

@@ -34,6 +34,7 @@ internal sealed partial class SshMasterConnection
 
         _process = RunAndReportAsync(process);
         _ = WatchReadinessAsync();
+        _ = EnforceLoginDeadlineAsync();
     }
 
     /// <summary>Waits for the process; on <see cref="_stop"/> kills its tree and still waits (so it is reaped), then rethrows.</summary>
@@ -55,19 +56,36 @@ internal sealed partial class SshMasterConnection
             }
 
             await DrainAsync(reading).ConfigureAwait(false);
-            if (_ready.TrySetResult(false))
-            {
-                FailedAt = _time.GetUtcNow();
-            }
-
             string said;
             lock (_standardError)
             {
                 said = _standardError.ToString().Trim();
             }
 
+            if (_ready.TrySetResult(false))
+            {
+                NeverLoggedIn(said);
+            }
+
             LogEnded(Destination, process.ExitCode, said);
         }
+    }
+
+    /// <summary>
+    /// It ended before logging in. Out of time (ssh's own ConnectTimeout: nothing answered, or no banner): the runs
+    /// waiting for it fail with that, as connecting on their own would spend the connect budget again. Otherwise (a
+    /// refusal, a wrong key): runs connect on their own for a while, and report what they meet themselves.
+    /// </summary>
+    private void NeverLoggedIn(string said)
+    {
+        var lastLine = said.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).LastOrDefault() ?? string.Empty;
+        if (lastLine.Contains("timed out", StringComparison.OrdinalIgnoreCase))
+        {
+            _loginFailure = $"no answer from {Destination} within Courier:Ssh:ConnectTimeoutSeconds ({_connectTimeoutSeconds} s). ssh said: {lastLine}";
+            return;
+        }
+
+        FailedAt = _time.GetUtcNow();
     }
 
     /// <summary>Keeps the first 4 KiB of what ssh says, reading to the end so that it never blocks on a full pipe.</summary>

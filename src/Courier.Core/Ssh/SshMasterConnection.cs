@@ -15,15 +15,19 @@ internal sealed partial class SshMasterConnection
     private readonly string _socket;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly int _connectTimeoutSeconds;
     private Task _process = Task.CompletedTask;
     private int _leases;
     private long _lastUsedTicks;
+    private volatile bool _abandoned;
+    private volatile string? _loginFailure;
 
-    private SshMasterConnection(string destination, string socket, TimeProvider time, ILogger logger)
+    private SshMasterConnection(string destination, string socket, int connectTimeoutSeconds, TimeProvider time, ILogger logger)
     {
         _time = time;
         Destination = destination;
         _socket = socket;
+        _connectTimeoutSeconds = connectTimeoutSeconds;
         _logger = logger;
         _lastUsedTicks = time.GetUtcNow().UtcTicks;
     }
@@ -31,15 +35,22 @@ internal sealed partial class SshMasterConnection
     /// <summary>The <c>user@host</c> it connects to, for logs.</summary>
     public string Destination { get; }
 
-    /// <summary>Whether the ssh process has ended (or never became a master).</summary>
-    public bool HasEnded => _process.IsCompleted || (_ready.Task.IsCompleted && !_ready.Task.Result);
+    /// <summary>Whether the ssh process has ended (or never became a master, or was given up).</summary>
+    public bool HasEnded => _abandoned || _process.IsCompleted || (_ready.Task.IsCompleted && !_ready.Task.Result);
 
-    /// <summary>When it ended without ever logging in (the target is down or refuses), or null.</summary>
+    /// <summary>Whether it logged in but its control socket is gone (removed under it): runs could not use it.</summary>
+    public bool LostItsSocket => _ready.Task.IsCompletedSuccessfully && _ready.Task.Result && !File.Exists(_socket);
+
+    /// <summary>When it ended without ever logging in, quickly (the target refuses, or the key is wrong), or null.</summary>
     public DateTimeOffset? FailedAt { get; private set; }
 
-    public static SshMasterConnection Start(string sshExecutable, IReadOnlyList<string> sshArguments, string destination, string socket, TimeProvider time, ILogger logger)
+    /// <summary>How long a new connection may take to log in: connect (ssh's ConnectTimeout), then log in.</summary>
+    private TimeSpan LoginDeadline => TimeSpan.FromSeconds(2 * _connectTimeoutSeconds);
+
+    /// <summary>Starts <c>ssh -M -N</c> to <paramref name="destination"/>; it is ended when not logged in within twice <paramref name="connectTimeoutSeconds"/>.</summary>
+    public static SshMasterConnection Start(string sshExecutable, IReadOnlyList<string> sshArguments, string destination, string socket, int connectTimeoutSeconds, TimeProvider time, ILogger logger)
     {
-        var connection = new SshMasterConnection(destination, socket, time, logger);
+        var connection = new SshMasterConnection(destination, socket, connectTimeoutSeconds, time, logger);
         connection.Run(sshExecutable, sshArguments);
         return connection;
     }
@@ -48,8 +59,12 @@ internal sealed partial class SshMasterConnection
     public TimeSpan IdleSince(DateTimeOffset now) =>
         Volatile.Read(ref _leases) > 0 ? TimeSpan.Zero : now - new DateTimeOffset(Interlocked.Read(ref _lastUsedTicks), TimeSpan.Zero);
 
-    /// <summary>A lease on the connection once it is ready; <see cref="SshConnectionUse.Direct"/> when busy, dead or not ready within <paramref name="wait"/>.</summary>
-    public async Task<SshConnectionUse> LeaseAsync(TimeSpan wait, CancellationToken cancellationToken)
+    /// <summary>
+    /// A lease on the connection once it has logged in. When it could not, within its login deadline: a
+    /// <see cref="SshConnectionUse.Failed"/> use when it ran out of time (the run's connect budget is spent), else
+    /// <see cref="SshConnectionUse.Direct"/> (and when busy), so the run connects on its own and reports what it meets.
+    /// </summary>
+    public async Task<SshConnectionUse> LeaseAsync(CancellationToken cancellationToken)
     {
         if (Interlocked.Increment(ref _leases) > SshConnectionPool.MaxSessionsPerConnection)
         {
@@ -60,11 +75,8 @@ internal sealed partial class SshMasterConnection
         bool ready;
         try
         {
-            ready = await _ready.Task.WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            ready = false;
+            // Bounded by the login deadline, at which the connection is ended and the task completes.
+            ready = await _ready.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -72,13 +84,26 @@ internal sealed partial class SshMasterConnection
             throw;
         }
 
-        if (!ready || _process.IsCompleted)
+        if (!ready || HasEnded)
         {
             Release();
-            return SshConnectionUse.Direct;
+            return _loginFailure is { } failure ? SshConnectionUse.Failed(failure) : SshConnectionUse.Direct;
         }
 
-        return new SshConnectionUse(["-o", $"ControlPath={_socket}", "-o", "ControlMaster=no"], Release);
+        return new SshConnectionUse(["-o", $"ControlPath={_socket}", "-o", "ControlMaster=no"], Release, Abandon);
+    }
+
+    /// <summary>A run through it hung: it is ended (and reaped) so that what it holds of that run is let go.</summary>
+    public void Abandon()
+    {
+        if (_abandoned)
+        {
+            return;
+        }
+
+        _abandoned = true;
+        LogAbandoned(Destination);
+        _ = CloseAsync().AsTask();
     }
 
     /// <summary>Kills the process, waits for it, and removes its socket.</summary>
@@ -98,7 +123,21 @@ internal sealed partial class SshMasterConnection
         DeleteSocket();
     }
 
-    /// <summary>ssh creates the control socket once it is logged in; until then, and if it never does, runs connect on their own.</summary>
+    /// <summary>A connection that has not logged in by its deadline (a login that stalls after the banner) is ended.</summary>
+    private async Task EnforceLoginDeadlineAsync()
+    {
+        try
+        {
+            await _ready.Task.WaitAsync(LoginDeadline, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _loginFailure = $"ssh to {Destination} did not log in within twice Courier:Ssh:ConnectTimeoutSeconds ({LoginDeadline.TotalSeconds:0} s); it was ended.";
+            await CloseAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>ssh creates the control socket once it is logged in; until then runs wait, and if it never does, they connect on their own.</summary>
     private async Task WatchReadinessAsync()
     {
         try
@@ -147,6 +186,9 @@ internal sealed partial class SshMasterConnection
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Shared ssh connection to {Destination} ended with exit code {ExitCode}: {SshSaid}")]
     private partial void LogEnded(string destination, int exitCode, string sshSaid);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ending the shared ssh connection to {Destination}: a run through it hung")]
+    private partial void LogAbandoned(string destination);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not start a shared ssh connection to {Destination}: {Error}")]
     private partial void LogFailed(string destination, string error);

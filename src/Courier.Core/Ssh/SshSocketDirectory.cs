@@ -8,8 +8,8 @@ namespace Courier.Core.Ssh;
 /// </summary>
 internal static partial class SshSocketDirectory
 {
-    // A socket name is 16 characters; ssh first binds it with a 17-character temporary suffix.
-    private const int MaxDirectoryLength = 100 - 1 - 16 - 17;
+    // A socket name is 16 characters and a generation (".1234567" at most); ssh first binds it with a 17-character temporary suffix.
+    private const int MaxDirectoryLength = 100 - 1 - 16 - 8 - 17;
     private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const string TemporaryPrefix = "courier-ssh-";
 

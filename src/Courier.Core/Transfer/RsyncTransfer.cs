@@ -45,7 +45,13 @@ internal sealed partial class RsyncTransfer(
             {
                 var sshArguments = SshArguments(target, target.Host, target.Port, login);
                 using var shared = await ssh.ShareConnectionAsync(sshArguments, $"{login.User}@{target.Host}", cancellationToken).ConfigureAwait(false);
-                return await RunRsyncAsync(snapshot, target, target.Host, [.. sshArguments, .. shared.Arguments], login, targetName, started, cancellationToken).ConfigureAwait(false);
+                if (shared.LoginFailure is { } loginFailure)
+                {
+                    // ssh's exit code for a connection that failed: transient, so the attempt is tried again.
+                    return Failed(snapshot.SourceId, targetName, loginFailure, started, exitCode: 255);
+                }
+
+                return await RunRsyncAsync(snapshot, target, target.Host, [.. sshArguments, .. shared.Arguments], login, targetName, started, shared.Abandon, cancellationToken).ConfigureAwait(false);
             }
 
             var request = new SshTunnelRequest(gateway, target.Host, target.Port)
@@ -53,7 +59,7 @@ internal sealed partial class RsyncTransfer(
                 ReadinessProbe = (port, ct) => SshAnswersAsync(port, target, login, ct),
             };
             await using var tunnel = await tunnels.OpenAsync(request, cancellationToken).ConfigureAwait(false);
-            return await RunRsyncAsync(snapshot, target, "127.0.0.1", SshArguments(target, "127.0.0.1", tunnel.LocalPort, login), login, $"{targetName} via {gateway}", started, cancellationToken).ConfigureAwait(false);
+            return await RunRsyncAsync(snapshot, target, "127.0.0.1", SshArguments(target, "127.0.0.1", tunnel.LocalPort, login), login, $"{targetName} via {gateway}", started, sessionHung: null, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -61,7 +67,8 @@ internal sealed partial class RsyncTransfer(
         }
     }
 
-    private async Task<TransferResult> RunRsyncAsync(Snapshot snapshot, HermesAddress target, string host, IReadOnlyList<string> sshArguments, SshLogin login, string targetName, Stopwatch started, CancellationToken cancellationToken)
+    // sessionHung ends the shared connection the run goes through, when rsync's output outlives rsync.
+    private async Task<TransferResult> RunRsyncAsync(Snapshot snapshot, HermesAddress target, string host, IReadOnlyList<string> sshArguments, SshLogin login, string targetName, Stopwatch started, Action? sessionHung, CancellationToken cancellationToken)
     {
         var remoteShell = ShellQuoting.JoinForRsyncRsh([ssh.SshExecutable, .. sshArguments]);
         var ioTimeout = options.Value.Timeouts.RsyncIo;
@@ -85,8 +92,11 @@ internal sealed partial class RsyncTransfer(
         ProcessOutcome result;
         try
         {
-            // rsync's own --timeout bounds a silent peer; the update's deadline bounds the whole run.
-            result = await processes.RunAsync(options.Value.Ssh.RsyncExecutable, arguments, Timeout.InfiniteTimeSpan, "the update's deadline", cancellationToken).ConfigureAwait(false);
+            // rsync's own --timeout bounds a silent peer; the update's deadline bounds the whole run. Through a shared
+            // connection, a hung remote command keeps rsync's standard error open in the master after rsync ends: the
+            // master is then ended too.
+            var run = new ProcessRun(options.Value.Ssh.RsyncExecutable, arguments) { DeadlineName = "the update's deadline", OutputHeld = sessionHung };
+            result = await processes.RunAsync(run, cancellationToken).ConfigureAwait(false);
         }
         catch (Win32Exception e)
         {
@@ -192,10 +202,10 @@ internal sealed partial class RsyncTransfer(
         return root.Length == 0 ? $"{sudo}rsync" : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuoting.ForPosixShell(root)} 2>/dev/null; {sudo}rsync";
     }
 
-    private TransferResult Failed(string source, string target, string error, Stopwatch started)
+    private TransferResult Failed(string source, string target, string error, Stopwatch started, int exitCode = -1)
     {
-        LogTransferFailed(source, target, -1, (long)started.Elapsed.TotalMilliseconds, error);
-        return new TransferResult(target, false, -1, error, 0, started.Elapsed);
+        LogTransferFailed(source, target, exitCode, (long)started.Elapsed.TotalMilliseconds, error);
+        return new TransferResult(target, false, exitCode, error, 0, started.Elapsed);
     }
 
     [GeneratedRegex(@"Total bytes sent:\s*([\d,\.]+)")]
