@@ -50,15 +50,21 @@ internal sealed class FaultSite : IAsyncDisposable
 
     /// <summary>An ssh destination object for <paramref name="server"/> (this site's target by default).</summary>
     public string SshDestination(SshServer? server = null, string? path = null) =>
-        $$$"""{"type": "ssh", "address": "{{{(server ?? Target).Endpoint}}}", "path": "{{{path ?? TargetDirectory}}}", "ssh": {"user": "{{{(server ?? Target).User}}}", "key": "keys/{{{KeyFor(server)}}}", "sudo": false}}""";
+        SshDestinationAt((server ?? Target).Endpoint, path, KeyFor(server));
+
+    /// <summary>An ssh destination object for whatever listens at <paramref name="endpoint"/>, logging in with the site's key.</summary>
+    public string SshDestinationAt(string endpoint, string? path = null, string key = "courier.key") =>
+        $$$"""{"type": "ssh", "address": "{{{endpoint}}}", "path": "{{{path ?? TargetDirectory}}}", "ssh": {"user": "{{{Target.User}}}", "key": "keys/{{{key}}}", "sudo": false}}""";
 
     public void WriteDestinations(params string[] destinations) =>
         Root.WriteFile("config/destinations.json", $$"""{"targets": [{{string.Join(", ", destinations)}}]}""");
 
-    public async Task StartHostAsync(IDictionary<string, string>? settings = null)
+    /// <summary>Starts the host with the short deadlines, <paramref name="settings"/> over them, and ssh connections shared or not.</summary>
+    public async Task StartHostAsync(IDictionary<string, string>? settings = null, bool reuseConnections = true)
     {
         var all = ShortDeadlines();
         all["Courier:Ssh:StrictHostKeyChecking"] = "no";
+        all["Courier:Ssh:ReuseConnections"] = reuseConnections ? "true" : "false";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             all[key] = value;
@@ -105,7 +111,25 @@ internal sealed class FaultSite : IAsyncDisposable
         }
 
         Assert.True(children.Count == 0, "the host left: " + string.Join("; ", children.Select(c => $"{c.Pid} {c.Name} {c.State} {c.CommandLine}")));
+
+        // Nor anything that outlived its parent: an ssh session through a shared connection, or an rsync of the host's.
+        IReadOnlyList<string> orphans;
+        while ((orphans = Orphans()).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.True(orphans.Count == 0, "left running: " + string.Join("; ", orphans));
     }
+
+    /// <summary>The host's ssh sessions (they name its socket directory) and rsync clients (they name this site) still running.</summary>
+    private IReadOnlyList<string> Orphans() =>
+        [.. ProcessProbe.Find(Root.Combine("state", "ssh")).Where(line => !line.Contains("ControlMaster=yes", StringComparison.Ordinal)),
+         .. ProcessProbe.Find("--rsh=").Where(line => line.Contains(Root.Path, StringComparison.Ordinal))];
+
+    /// <summary>The host's shared ssh connections (masters) to <paramref name="port"/>.</summary>
+    public IReadOnlyList<ChildProcess> SharedConnectionsTo(int port) =>
+        [.. ProcessProbe.Children(Host.ProcessId).Where(c => c.IsSharedSshConnection && c.CommandLine.Contains($" -p {port} ", StringComparison.Ordinal))];
 
     private string KeyFor(SshServer? server)
     {

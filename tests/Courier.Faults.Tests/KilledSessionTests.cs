@@ -5,8 +5,9 @@ using Courier.Testing;
 namespace Courier.Faults.Tests;
 
 /// <summary>
-/// The target's sshd session is killed with <c>kill -9</c> in the middle of a 3,000-file transfer: the retry
-/// delivers everything, nothing at the target is truncated and nothing of rsync's is left there.
+/// The connection is killed with <c>kill -9</c> in the middle of a 3,000-file transfer, at the target's sshd session
+/// or at Courier's end (the shared connection's master, or rsync's own ssh): the retry delivers everything, nothing
+/// at the target is truncated and nothing of rsync's is left there.
 /// </summary>
 public sealed class KilledSessionTests : IAsyncLifetime
 {
@@ -21,6 +22,23 @@ public sealed class KilledSessionTests : IAsyncLifetime
     [Fact]
     public async Task An_sshd_session_killed_mid_transfer_is_retried_and_every_file_arrives_whole()
     {
+        await DeliverWhileKillingAsync(reuseConnections: true, KillTheSessionOnceRsyncRuns);
+    }
+
+    /// <summary>
+    /// Courier's own end of the connection is killed mid-transfer: the shared connection's master when connections
+    /// are shared, rsync's own ssh when not.
+    /// </summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_connection_killed_on_courier_s_side_mid_transfer_is_retried_and_every_file_arrives_whole(bool reuseConnections)
+    {
+        await DeliverWhileKillingAsync(reuseConnections, (targetDirectory, cancellationToken) => KillTheClientConnectionOnceRsyncRuns(targetDirectory, reuseConnections, cancellationToken));
+    }
+
+    private async Task DeliverWhileKillingAsync(bool reuseConnections, Func<string, CancellationToken, IReadOnlyList<int>> kill)
+    {
         // Random contents do not compress: the transfer takes long enough to be cut in the middle.
         var source = _site.Root.Combine("hermes", "app");
         for (var i = 0; i < Files; i++)
@@ -31,11 +49,11 @@ public sealed class KilledSessionTests : IAsyncLifetime
         }
 
         _site.WriteDestinations(_site.SshDestination());
-        await _site.StartHostAsync();
+        await _site.StartHostAsync(reuseConnections: reuseConnections);
         using var killer = new CancellationTokenSource();
         // A thread of its own: the test framework's few threads must not delay the watch.
         var killing = Task.Factory.StartNew(
-            () => KillTheSessionOnceRsyncRuns(_site.TargetDirectory, killer.Token),
+            () => kill(_site.TargetDirectory, killer.Token),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
@@ -44,12 +62,56 @@ public sealed class KilledSessionTests : IAsyncLifetime
         await killer.CancelAsync();
         var killed = await killing;
 
-        Assert.True(killed.Count > 0, "the transfer ended before its session could be killed:\n" + _site.Host.Logs);
+        Assert.True(killed.Count > 0, "the transfer ended before its connection could be killed:\n" + _site.Host.Logs);
         Assert.True(delivery.GetProperty("succeeded").GetBoolean(), delivery.GetProperty("error").GetString());
         Assert.True(delivery.GetProperty("attempts").GetInt32() >= 2, $"attempts: {delivery.GetProperty("attempts")}");
         var delivered = Path.Combine(_site.TargetDirectory, "app");
         Assert.Equal(Fingerprints(source), Fingerprints(delivered));
         await _site.AssertHostLeftNoProcessAsync();
+    }
+
+    /// <summary>Once the target's rsync runs, kills the host's master to the target (shared) or the ssh that the host's rsync started.</summary>
+    private IReadOnlyList<int> KillTheClientConnectionOnceRsyncRuns(string targetDirectory, bool shared, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            if (FindTargetRsync(targetDirectory) is not null)
+            {
+                var victims = shared
+                    ? _site.SharedConnectionsTo(_site.Target.Port).Select(c => c.Pid).ToList()
+                    : ProcessProbe.Children(_site.Host.ProcessId).Where(c => c.Name == "rsync")
+                        .SelectMany(rsync => ProcessProbe.Children(rsync.Pid)).Where(c => c.Name == "ssh").Select(c => c.Pid).ToList();
+                if (victims.Count > 0)
+                {
+                    KillAll(victims);
+                    return victims;
+                }
+            }
+
+            Thread.Sleep(5);
+        }
+
+        return [];
+    }
+
+    /// <summary>The receiving rsync itself, not Courier's ssh client whose remote command also names it.</summary>
+    private static string? FindTargetRsync(string targetDirectory) =>
+        ProcessProbe.Find("rsync --server").FirstOrDefault(line =>
+            line.Split(": ", 2)[1].StartsWith("rsync --server", StringComparison.Ordinal) && line.Contains(targetDirectory, StringComparison.Ordinal));
+
+    private static void KillAll(IEnumerable<int> pids)
+    {
+        foreach (var pid in pids)
+        {
+            try
+            {
+                System.Diagnostics.Process.GetProcessById(pid).Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
     }
 
     /// <summary>Relative path and SHA-256 of every file below <paramref name="root"/> (rsync's leftovers would show).</summary>
@@ -69,24 +131,10 @@ public sealed class KilledSessionTests : IAsyncLifetime
     {
         while (!cancellationToken.IsCancellationRequested)
         {
-            // The receiving rsync itself, not Courier's ssh client whose remote command also names it.
-            var server = ProcessProbe.Find("rsync --server").FirstOrDefault(line =>
-                line.Split(": ", 2)[1].StartsWith("rsync --server", StringComparison.Ordinal) && line.Contains(targetDirectory, StringComparison.Ordinal));
-            if (server is not null)
+            if (FindTargetRsync(targetDirectory) is { } server)
             {
                 var chain = SessionChain(int.Parse(server.Split(':')[0], CultureInfo.InvariantCulture));
-                foreach (var pid in chain)
-                {
-                    try
-                    {
-                        System.Diagnostics.Process.GetProcessById(pid).Kill();
-                    }
-                    catch (Exception e) when (e is ArgumentException or InvalidOperationException)
-                    {
-                        // Already gone.
-                    }
-                }
-
+                KillAll(chain);
                 return chain;
             }
 

@@ -1,10 +1,11 @@
 using System.Text.Json;
 using Courier.Testing;
+using Xunit.Abstractions;
 
 namespace Courier.Faults.Tests;
 
 /// <summary>Targets that hang, drop the connection or run out of disk: each costs its own delivery only.</summary>
-public sealed class TargetFaultTests : IAsyncLifetime
+public sealed class TargetFaultTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private FaultSite _site = null!;
 
@@ -15,12 +16,16 @@ public sealed class TargetFaultTests : IAsyncLifetime
     private static JsonElement For(IReadOnlyList<JsonElement> deliveries, SshServer server) =>
         Assert.Single(deliveries, d => d.GetProperty("target").GetString()!.Contains(server.Endpoint, StringComparison.Ordinal));
 
-    [Fact]
-    public async Task A_target_that_accepts_and_never_answers_costs_the_rsync_io_deadline_and_the_other_target_is_served()
+    [Theory]
+    [InlineData("sleep 600", true)]
+    [InlineData("sleep 600", false)]
+    [InlineData("cat >/dev/null", true)]
+    public async Task A_target_that_logs_in_and_whose_command_never_answers_costs_the_rsync_io_deadline_and_the_other_target_is_served(string command, bool reuseConnections)
     {
-        await using var silent = await SshServer.StartAsync(new SshServerOptions { ExtraConfigLines = ["ForceCommand cat >/dev/null"] });
+        // sleep ignores its input, so the session outlives rsync; cat ends when the session's input closes.
+        await using var silent = await SshServer.StartAsync(new SshServerOptions { ExtraConfigLines = [$"ForceCommand {command}"] });
         _site.WriteDestinations(_site.SshDestination(silent), _site.SshDestination());
-        await _site.StartHostAsync();
+        await _site.StartHostAsync(reuseConnections: reuseConnections);
 
         var deliveries = await _site.UpdateAllAsync();
 
@@ -30,6 +35,7 @@ public sealed class TargetFaultTests : IAsyncLifetime
         Assert.False(hung.GetProperty("succeeded").GetBoolean());
         Assert.Contains("no answer within Courier:Timeouts:RsyncIo (00:00:05)", hung.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, hung.GetProperty("attempts").GetInt32());
+        output.WriteLine($"{command}, ReuseConnections={reuseConnections}: 2 attempts in {hung.GetProperty("duration")}");
         Assert.Equal("v1", File.ReadAllText(Path.Combine(_site.TargetDirectory, "app", "app.conf")));
         await _site.AssertHostLeftNoProcessAsync();
     }
