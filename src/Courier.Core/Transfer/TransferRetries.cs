@@ -15,7 +15,7 @@ internal static class TransferRetries
     private static readonly Meter Meter = new("Courier");
     private static readonly Counter<long> Retries = Meter.CreateCounter<long>("courier.delivery.retries", unit: "{retry}", description: "Transfers tried again after a transient failure");
 
-    /// <summary>Runs <paramref name="attempt"/> until it succeeds, fails for good, or the bounds are reached; the result carries the number of tries.</summary>
+    /// <summary>Runs <paramref name="attempt"/> until it succeeds, fails for good, or the bounds are reached; the result carries the number of tries and the time of them all.</summary>
     public static async Task<TransferResult> RunAsync(CourierRetryOptions options, TimeProvider time, Func<CancellationToken, Task<TransferResult>> attempt, CancellationToken cancellationToken)
     {
         var attempts = 0;
@@ -31,6 +31,7 @@ internal static class TransferRetries
         {
             Attempts = attempts,
             Error = result.Error is null ? null : $"{result.Error} (after {attempts} attempts)",
+            Duration = started.Elapsed,
         };
     }
 
