@@ -7,7 +7,7 @@ namespace Courier.Faults.Tests;
 /// A real Courier host with a hermes-directory source and a real sshd target, short deadlines, and a check that the
 /// host leaves no child process running or defunct after each test.
 /// </summary>
-internal sealed class FaultSite : IAsyncDisposable
+public sealed class FaultSite : IAsyncDisposable
 {
     private FaultSite(TempDirectory root, SshServer target)
     {

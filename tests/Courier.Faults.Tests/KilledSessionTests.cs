@@ -9,15 +9,10 @@ namespace Courier.Faults.Tests;
 /// or at Courier's end (the shared connection's master, or rsync's own ssh): the retry delivers everything, nothing
 /// at the target is truncated and nothing of rsync's is left there.
 /// </summary>
-public sealed class KilledSessionTests : IAsyncLifetime
+public sealed class KilledSessionTests : FaultSiteTests
 {
     private const int Files = 3000;
     private static readonly HashSet<string> SessionProcessNames = ["rsync", "sh", "bash", "dash", "sshd", "sshd-session"];
-    private FaultSite _site = null!;
-
-    public async Task InitializeAsync() => _site = await FaultSite.CreateAsync();
-
-    public async Task DisposeAsync() => await _site.DisposeAsync();
 
     [Fact]
     public async Task An_sshd_session_killed_mid_transfer_is_retried_and_every_file_arrives_whole()
@@ -40,7 +35,7 @@ public sealed class KilledSessionTests : IAsyncLifetime
     private async Task DeliverWhileKillingAsync(bool reuseConnections, Func<string, CancellationToken, IReadOnlyList<int>> kill)
     {
         // Random contents do not compress: the transfer takes long enough to be cut in the middle.
-        var source = _site.Root.Combine("hermes", "app");
+        var source = Site.Root.Combine("hermes", "app");
         for (var i = 0; i < Files; i++)
         {
             var directory = Path.Combine(source, $"service{i % 30}");
@@ -48,26 +43,26 @@ public sealed class KilledSessionTests : IAsyncLifetime
             File.WriteAllBytes(Path.Combine(directory, $"file{i}.conf"), RandomNumberGenerator.GetBytes(16 * 1024));
         }
 
-        _site.WriteDestinations(_site.SshDestination());
-        await _site.StartHostAsync(reuseConnections: reuseConnections);
+        Site.WriteDestinations(Site.SshDestination());
+        await Site.StartHostAsync(reuseConnections: reuseConnections);
         using var killer = new CancellationTokenSource();
         // A thread of its own: the test framework's few threads must not delay the watch.
         var killing = Task.Factory.StartNew(
-            () => kill(_site.TargetDirectory, killer.Token),
+            () => kill(Site.TargetDirectory, killer.Token),
             CancellationToken.None,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 
-        var delivery = Assert.Single(await _site.UpdateAllAsync());
+        var delivery = Assert.Single(await Site.UpdateAllAsync());
         await killer.CancelAsync();
         var killed = await killing;
 
-        Assert.True(killed.Count > 0, "the transfer ended before its connection could be killed:\n" + _site.Host.Logs);
+        Assert.True(killed.Count > 0, "the transfer ended before its connection could be killed:\n" + Site.Host.Logs);
         Assert.True(delivery.GetProperty("succeeded").GetBoolean(), delivery.GetProperty("error").GetString());
         Assert.True(delivery.GetProperty("attempts").GetInt32() >= 2, $"attempts: {delivery.GetProperty("attempts")}");
-        var delivered = Path.Combine(_site.TargetDirectory, "app");
+        var delivered = Path.Combine(Site.TargetDirectory, "app");
         Assert.Equal(Fingerprints(source), Fingerprints(delivered));
-        await _site.AssertHostLeftNoProcessAsync();
+        await Site.AssertHostLeftNoProcessAsync();
     }
 
     /// <summary>Once the target's rsync runs, kills the host's master to the target (shared) or the ssh that the host's rsync started.</summary>
@@ -78,8 +73,8 @@ public sealed class KilledSessionTests : IAsyncLifetime
             if (FindTargetRsync(targetDirectory) is not null)
             {
                 var victims = shared
-                    ? _site.SharedConnectionsTo(_site.Target.Port).Select(c => c.Pid).ToList()
-                    : ProcessProbe.Children(_site.Host.ProcessId).Where(c => c.Name == "rsync")
+                    ? Site.SharedConnectionsTo(Site.Target.Port).Select(c => c.Pid).ToList()
+                    : ProcessProbe.Children(Site.Host.ProcessId).Where(c => c.Name == "rsync")
                         .SelectMany(rsync => ProcessProbe.Children(rsync.Pid)).Where(c => c.Name == "ssh").Select(c => c.Pid).ToList();
                 if (victims.Count > 0)
                 {

@@ -6,23 +6,17 @@ using Microsoft.AspNetCore.Http;
 namespace Courier.Faults.Tests;
 
 /// <summary>An Armada API or a remote Courier that hangs, floods or fails: its destination fails alone.</summary>
-public sealed class PeerFaultTests : IAsyncLifetime
+public sealed class PeerFaultTests : FaultSiteTests
 {
-    private FaultSite _site = null!;
-
-    public async Task InitializeAsync() => _site = await FaultSite.CreateAsync();
-
-    public async Task DisposeAsync() => await _site.DisposeAsync();
-
     /// <summary>Updates with the faulty destination beside a healthy one; returns the one error of the report.</summary>
     private async Task<string> UpdateWithAsync(string faultyDestination)
     {
-        _site.WriteDestinations(faultyDestination, _site.SshDestination());
-        await _site.StartHostAsync();
-        var report = await _site.UpdateAllReportAsync();
+        Site.WriteDestinations(faultyDestination, Site.SshDestination());
+        await Site.StartHostAsync();
+        var report = await Site.UpdateAllReportAsync();
         var destinations = report.GetProperty("sources").EnumerateArray().SelectMany(source => source.GetProperty("destinations").EnumerateArray()).ToList();
         var deliveries = destinations.SelectMany(destination => destination.GetProperty("deliveries").EnumerateArray()).ToList();
-        Assert.Contains(deliveries, d => d.GetProperty("target").GetString()!.Contains(_site.Target.Endpoint, StringComparison.Ordinal) && d.GetProperty("succeeded").GetBoolean());
+        Assert.Contains(deliveries, d => d.GetProperty("target").GetString()!.Contains(Site.Target.Endpoint, StringComparison.Ordinal) && d.GetProperty("succeeded").GetBoolean());
         var errors = destinations.Select(d => d.GetProperty("error").GetString())
             .Concat(deliveries.Select(d => d.GetProperty("error").GetString()))
             .OfType<string>();
@@ -48,8 +42,8 @@ public sealed class PeerFaultTests : IAsyncLifetime
         var error = await UpdateWithAsync($$"""{"type": "armada-local", "armada_api": "{{flood.BaseUrl}}"}""");
 
         Assert.Contains("more than 1048576 bytes", error, StringComparison.Ordinal);
-        Assert.True(PeakRssKilobytes(_site.Host.ProcessId) < 150 * 1024, $"peak RSS {PeakRssKilobytes(_site.Host.ProcessId)} kB");
-        await _site.AssertHostLeftNoProcessAsync();
+        Assert.True(PeakRssKilobytes(Site.Host.ProcessId) < 150 * 1024, $"peak RSS {PeakRssKilobytes(Site.Host.ProcessId)} kB");
+        await Site.AssertHostLeftNoProcessAsync();
     }
 
     [Fact]
@@ -60,7 +54,7 @@ public sealed class PeerFaultTests : IAsyncLifetime
         var error = await UpdateWithAsync($$"""{"type": "armada-local", "armada_api": "{{hung.BaseUrl}}"}""");
 
         Assert.Contains("did not answer within 10 s", error, StringComparison.Ordinal);
-        await _site.AssertHostLeftNoProcessAsync();
+        await Site.AssertHostLeftNoProcessAsync();
     }
 
     [Theory]
@@ -70,7 +64,7 @@ public sealed class PeerFaultTests : IAsyncLifetime
     {
         await using var remote = await TestWebServer.StartAsync(app =>
         {
-            app.MapGet("/hermes_address", () => Results.Json(new Dictionary<string, string> { ["ssh"] = _site.Target.Endpoint, ["path"] = _site.TargetDirectory }));
+            app.MapGet("/hermes_address", () => Results.Json(new Dictionary<string, string> { ["ssh"] = Site.Target.Endpoint, ["path"] = Site.TargetDirectory }));
             app.MapPost("/update_all", async (HttpContext context) =>
             {
                 if (behaviour == "hangs")
@@ -83,10 +77,10 @@ public sealed class PeerFaultTests : IAsyncLifetime
             });
         });
 
-        var error = await UpdateWithAsync($$$"""{"type": "courier-remote", "address": "{{{remote.Address}}}", "ssh": {"user": "{{{_site.Target.User}}}", "key": "keys/courier.key", "sudo": false}}""");
+        var error = await UpdateWithAsync($$$"""{"type": "courier-remote", "address": "{{{remote.Address}}}", "ssh": {"user": "{{{Site.Target.User}}}", "key": "keys/courier.key", "sudo": false}}""");
 
         Assert.Contains(expected, error, StringComparison.Ordinal);
-        Assert.Equal("v1", File.ReadAllText(Path.Combine(_site.TargetDirectory, "app", "app.conf")));
-        await _site.AssertHostLeftNoProcessAsync();
+        Assert.Equal("v1", File.ReadAllText(Path.Combine(Site.TargetDirectory, "app", "app.conf")));
+        await Site.AssertHostLeftNoProcessAsync();
     }
 }

@@ -9,14 +9,8 @@ namespace Courier.Faults.Tests;
 /// A git server that logs in and never answers, or that stalls the login after its banner: its source fails at its
 /// deadline and the other source is delivered, with ssh connections shared (the default) and not.
 /// </summary>
-public sealed class SourceFaultTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SourceFaultTests(ITestOutputHelper output) : FaultSiteTests
 {
-    private FaultSite _site = null!;
-
-    public async Task InitializeAsync() => _site = await FaultSite.CreateAsync();
-
-    public async Task DisposeAsync() => await _site.DisposeAsync();
-
     [Theory]
     [InlineData(true)]
     [InlineData(false)]
@@ -25,14 +19,14 @@ public sealed class SourceFaultTests(ITestOutputHelper output) : IAsyncLifetime
         // sleep reads nothing, so closing the session's input does not end it: only Courier's deadline does.
         await using var silent = await GitServer.StartAsync(new SshServerOptions { ExtraConfigLines = ["ForceCommand sleep 600"] });
         var repository = await silent.CreateRepositoryAsync("silent");
-        File.Copy(silent.Ssh.ClientKey.PrivateKeyPath, _site.Root.Combine("config", "keys", "git.key"));
+        File.Copy(silent.Ssh.ClientKey.PrivateKeyPath, Site.Root.Combine("config", "keys", "git.key"));
         UseGitSource(repository.SshUrl);
-        await _site.StartHostAsync(reuseConnections: reuseConnections);
+        await Site.StartHostAsync(reuseConnections: reuseConnections);
 
         var git = await UpdateExpectingGitFailureAsync(reuseConnections);
 
         Assert.Contains("received nothing within Courier:Timeouts:GitInactivity (00:00:02)", git.GetProperty("error").GetString(), StringComparison.Ordinal);
-        await _site.AssertHostLeftNoProcessAsync();
+        await Site.AssertHostLeftNoProcessAsync();
     }
 
     [Theory]
@@ -41,9 +35,9 @@ public sealed class SourceFaultTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task A_git_server_that_stalls_the_login_after_its_banner_fails_its_source_at_a_deadline_and_the_other_source_is_delivered(bool reuseConnections)
     {
         await using var stalling = StallingSshServer.Start(sendBanner: true);
-        File.Copy(_site.Target.ClientKey.PrivateKeyPath, _site.Root.Combine("config", "keys", "git.key"));
-        UseGitSource($"ssh://{_site.Target.User}@127.0.0.1:{stalling.Port}/srv/git/app.git");
-        await _site.StartHostAsync(new Dictionary<string, string> { ["Courier:Ssh:ConnectTimeoutSeconds"] = "2" }, reuseConnections);
+        File.Copy(Site.Target.ClientKey.PrivateKeyPath, Site.Root.Combine("config", "keys", "git.key"));
+        UseGitSource($"ssh://{Site.Target.User}@127.0.0.1:{stalling.Port}/srv/git/app.git");
+        await Site.StartHostAsync(new Dictionary<string, string> { ["Courier:Ssh:ConnectTimeoutSeconds"] = "2" }, reuseConnections);
 
         var git = await UpdateExpectingGitFailureAsync(reuseConnections);
 
@@ -52,20 +46,20 @@ public sealed class SourceFaultTests(ITestOutputHelper output) : IAsyncLifetime
             ? "did not log in within twice Courier:Ssh:ConnectTimeoutSeconds (4 s)"
             : "received nothing within Courier:Timeouts:GitInactivity (00:00:02)";
         Assert.Contains(expected, git.GetProperty("error").GetString(), StringComparison.Ordinal);
-        await _site.AssertHostLeftNoProcessAsync();
+        await Site.AssertHostLeftNoProcessAsync();
     }
 
     private void UseGitSource(string url)
     {
-        _site.Root.WriteFile("config/sources/git.json", $$"""[{"type": "git", "repositories": ["{{url}}"], "ssh_key": "../keys/git.key", "destinations": ["targets"]}]""");
-        _site.WriteDestinations(_site.SshDestination());
+        Site.Root.WriteFile("config/sources/git.json", $$"""[{"type": "git", "repositories": ["{{url}}"], "ssh_key": "../keys/git.key", "destinations": ["targets"]}]""");
+        Site.WriteDestinations(Site.SshDestination());
     }
 
     /// <summary>Runs /update_all; the hermes-directory source is delivered, the git source's report is returned.</summary>
     private async Task<JsonElement> UpdateExpectingGitFailureAsync(bool reuseConnections)
     {
         var answered = Stopwatch.StartNew();
-        var report = await _site.UpdateAllReportAsync();
+        var report = await Site.UpdateAllReportAsync();
         output.WriteLine($"ReuseConnections={reuseConnections}: /update_all answered in {answered.Elapsed.TotalSeconds:0.0} s");
 
         var sources = report.GetProperty("sources").EnumerateArray().ToList();
@@ -73,7 +67,7 @@ public sealed class SourceFaultTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Null(hermes.GetProperty("error").GetString());
         var delivery = Assert.Single(hermes.GetProperty("destinations").EnumerateArray().SelectMany(d => d.GetProperty("deliveries").EnumerateArray()));
         Assert.True(delivery.GetProperty("succeeded").GetBoolean(), delivery.GetProperty("error").GetString());
-        Assert.Equal("v1", File.ReadAllText(Path.Combine(_site.TargetDirectory, "app", "app.conf")));
+        Assert.Equal("v1", File.ReadAllText(Path.Combine(Site.TargetDirectory, "app", "app.conf")));
         return Assert.Single(sources, s => s.GetProperty("type").GetString() == "git");
     }
 }

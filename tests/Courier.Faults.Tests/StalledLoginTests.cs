@@ -9,14 +9,9 @@ namespace Courier.Faults.Tests;
 /// Targets that accept the TCP connection and then never let a login through: one says nothing, one sends its banner
 /// and stalls. Each attempt costs one connect budget, with ssh connections shared (the default) and not.
 /// </summary>
-public sealed class StalledLoginTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class StalledLoginTests(ITestOutputHelper output) : FaultSiteTests
 {
     private const int ConnectTimeoutSeconds = 2;
-    private FaultSite _site = null!;
-
-    public async Task InitializeAsync() => _site = await FaultSite.CreateAsync();
-
-    public async Task DisposeAsync() => await _site.DisposeAsync();
 
     [Theory]
     [InlineData(true)]
@@ -36,7 +31,7 @@ public sealed class StalledLoginTests(ITestOutputHelper output) : IAsyncLifetime
         var duration = TimeSpan.Parse(delivery.GetProperty("duration").GetString()!, CultureInfo.InvariantCulture);
         Assert.True(duration < TimeSpan.FromSeconds(1.5 * attempts * ConnectTimeoutSeconds + 1), $"{attempts} attempts took {duration}");
         Assert.True(duration >= TimeSpan.FromSeconds(attempts * ConnectTimeoutSeconds * 0.9), $"the duration is of all {attempts} attempts: {duration}");
-        await _site.AssertHostLeftNoProcessAsync();
+        await Site.AssertHostLeftNoProcessAsync();
     }
 
     [Theory]
@@ -55,19 +50,19 @@ public sealed class StalledLoginTests(ITestOutputHelper output) : IAsyncLifetime
             : "no answer within Courier:Timeouts:RsyncIo (00:00:05)";
         Assert.Contains(expected, delivery.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, delivery.GetProperty("attempts").GetInt32());
-        Assert.Empty(_site.SharedConnectionsTo(stalling.Port));
-        await _site.AssertHostLeftNoProcessAsync();
+        Assert.Empty(Site.SharedConnectionsTo(stalling.Port));
+        await Site.AssertHostLeftNoProcessAsync();
     }
 
     /// <summary>Delivers to the stalling peer and to the site's healthy target; the healthy one is served, the other's delivery returned.</summary>
     private async Task<JsonElement> DeliverToAsync(StallingSshServer peer, bool reuseConnections)
     {
-        _site.WriteDestinations(_site.SshDestinationAt(peer.Endpoint), _site.SshDestination());
-        await _site.StartHostAsync(new Dictionary<string, string> { ["Courier:Ssh:ConnectTimeoutSeconds"] = ConnectTimeoutSeconds.ToString(CultureInfo.InvariantCulture) }, reuseConnections);
+        Site.WriteDestinations(Site.SshDestinationAt(peer.Endpoint), Site.SshDestination());
+        await Site.StartHostAsync(new Dictionary<string, string> { ["Courier:Ssh:ConnectTimeoutSeconds"] = ConnectTimeoutSeconds.ToString(CultureInfo.InvariantCulture) }, reuseConnections);
 
-        var deliveries = await _site.UpdateAllAsync();
+        var deliveries = await Site.UpdateAllAsync();
 
-        var healthy = Assert.Single(deliveries, d => d.GetProperty("target").GetString()!.Contains(_site.Target.Endpoint, StringComparison.Ordinal));
+        var healthy = Assert.Single(deliveries, d => d.GetProperty("target").GetString()!.Contains(Site.Target.Endpoint, StringComparison.Ordinal));
         Assert.True(healthy.GetProperty("succeeded").GetBoolean(), healthy.GetProperty("error").GetString());
         var stalled = Assert.Single(deliveries, d => d.GetProperty("target").GetString()!.Contains(peer.Endpoint, StringComparison.Ordinal));
         Assert.False(stalled.GetProperty("succeeded").GetBoolean());

@@ -5,14 +5,8 @@ using Xunit.Abstractions;
 namespace Courier.Faults.Tests;
 
 /// <summary>Targets that hang, drop the connection or run out of disk: each costs its own delivery only.</summary>
-public sealed class TargetFaultTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class TargetFaultTests(ITestOutputHelper output) : FaultSiteTests
 {
-    private FaultSite _site = null!;
-
-    public async Task InitializeAsync() => _site = await FaultSite.CreateAsync();
-
-    public async Task DisposeAsync() => await _site.DisposeAsync();
-
     private static JsonElement For(IReadOnlyList<JsonElement> deliveries, SshServer server) =>
         Assert.Single(deliveries, d => d.GetProperty("target").GetString()!.Contains(server.Endpoint, StringComparison.Ordinal));
 
@@ -24,20 +18,38 @@ public sealed class TargetFaultTests(ITestOutputHelper output) : IAsyncLifetime
     {
         // sleep ignores its input, so the session outlives rsync; cat ends when the session's input closes.
         await using var silent = await SshServer.StartAsync(new SshServerOptions { ExtraConfigLines = [$"ForceCommand {command}"] });
-        _site.WriteDestinations(_site.SshDestination(silent), _site.SshDestination());
-        await _site.StartHostAsync(reuseConnections: reuseConnections);
+        Site.WriteDestinations(Site.SshDestination(silent), Site.SshDestination());
+        await Site.StartHostAsync(reuseConnections: reuseConnections);
 
-        var deliveries = await _site.UpdateAllAsync();
+        var deliveries = await Site.UpdateAllAsync();
 
-        var healthy = For(deliveries, _site.Target);
+        var healthy = For(deliveries, Site.Target);
         Assert.True(healthy.GetProperty("succeeded").GetBoolean(), healthy.GetProperty("error").GetString());
         var hung = For(deliveries, silent);
         Assert.False(hung.GetProperty("succeeded").GetBoolean());
         Assert.Contains("no answer within Courier:Timeouts:RsyncIo (00:00:05)", hung.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal(2, hung.GetProperty("attempts").GetInt32());
         output.WriteLine($"{command}, ReuseConnections={reuseConnections}: 2 attempts in {hung.GetProperty("duration")}");
-        Assert.Equal("v1", File.ReadAllText(Path.Combine(_site.TargetDirectory, "app", "app.conf")));
-        await _site.AssertHostLeftNoProcessAsync();
+        Assert.Equal("v1", File.ReadAllText(Path.Combine(Site.TargetDirectory, "app", "app.conf")));
+        await Site.AssertHostLeftNoProcessAsync();
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task The_update_deadline_ends_a_delivery_to_a_target_whose_command_hangs_and_kills_what_it_started(bool reuseConnections)
+    {
+        await using var silent = await SshServer.StartAsync(new SshServerOptions { ExtraConfigLines = ["ForceCommand sleep 600"] });
+        Site.WriteDestinations(Site.SshDestination(silent));
+        await Site.StartHostAsync(new Dictionary<string, string> { ["Courier:Timeouts:RsyncIo"] = "00:05:00", ["Courier:Timeouts:Update"] = "00:00:06" }, reuseConnections);
+
+        var answered = System.Diagnostics.Stopwatch.StartNew();
+        var report = await Site.UpdateAllReportAsync();
+
+        var source = Assert.Single(report.GetProperty("sources").EnumerateArray());
+        Assert.Contains("did not finish within Courier:Timeouts:Update (00:00:06)", source.GetProperty("error").GetString(), StringComparison.Ordinal);
+        output.WriteLine($"ReuseConnections={reuseConnections}: /update_all answered in {answered.Elapsed.TotalSeconds:0.0} s");
+        await Site.AssertHostLeftNoProcessAsync();
     }
 
     [Fact]
@@ -45,18 +57,18 @@ public sealed class TargetFaultTests(ITestOutputHelper output) : IAsyncLifetime
     {
         // The session reads a little of rsync's protocol and ends, as when the far side dies in the middle.
         await using var dropping = await SshServer.StartAsync(new SshServerOptions { ExtraConfigLines = ["ForceCommand head -c 64 >/dev/null"] });
-        _site.WriteDestinations(_site.SshDestination(dropping), _site.SshDestination());
-        await _site.StartHostAsync();
+        Site.WriteDestinations(Site.SshDestination(dropping), Site.SshDestination());
+        await Site.StartHostAsync();
 
-        var deliveries = await _site.UpdateAllAsync();
+        var deliveries = await Site.UpdateAllAsync();
 
         var dropped = For(deliveries, dropping);
         Assert.False(dropped.GetProperty("succeeded").GetBoolean());
         Assert.Equal(2, dropped.GetProperty("attempts").GetInt32());
         Assert.Contains("after 2 attempts", dropped.GetProperty("error").GetString(), StringComparison.Ordinal);
-        var healthy = For(deliveries, _site.Target);
+        var healthy = For(deliveries, Site.Target);
         Assert.True(healthy.GetProperty("succeeded").GetBoolean(), healthy.GetProperty("error").GetString());
-        await _site.AssertHostLeftNoProcessAsync();
+        await Site.AssertHostLeftNoProcessAsync();
     }
 
     [Fact]
@@ -65,18 +77,18 @@ public sealed class TargetFaultTests(ITestOutputHelper output) : IAsyncLifetime
         await using var disk = await TmpfsMount.MountAsync(sizeKilobytes: 512);
         var random = new byte[1024 * 1024];
         Random.Shared.NextBytes(random);
-        File.WriteAllBytes(_site.Root.Combine("hermes", "app", "big.bin"), random);
-        _site.WriteDestinations(_site.SshDestination(path: disk.Path));
-        await _site.StartHostAsync();
+        File.WriteAllBytes(Site.Root.Combine("hermes", "app", "big.bin"), random);
+        Site.WriteDestinations(Site.SshDestination(path: disk.Path));
+        await Site.StartHostAsync();
 
-        var full = Assert.Single(await _site.UpdateAllAsync());
+        var full = Assert.Single(await Site.UpdateAllAsync());
 
         Assert.False(full.GetProperty("succeeded").GetBoolean());
         Assert.Contains("exit code", full.GetProperty("error").GetString(), StringComparison.Ordinal);
-        File.Delete(_site.Root.Combine("hermes", "app", "big.bin"));
-        var recovered = Assert.Single(await _site.UpdateAllAsync());
+        File.Delete(Site.Root.Combine("hermes", "app", "big.bin"));
+        var recovered = Assert.Single(await Site.UpdateAllAsync());
         Assert.True(recovered.GetProperty("succeeded").GetBoolean(), recovered.GetProperty("error").GetString());
         Assert.Equal("v1", File.ReadAllText(Path.Combine(disk.Path, "app", "app.conf")));
-        await _site.AssertHostLeftNoProcessAsync();
+        await Site.AssertHostLeftNoProcessAsync();
     }
 }
