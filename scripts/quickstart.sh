@@ -140,7 +140,8 @@ start_sshd
 ssh_address="127.0.0.1:$ssh_port"
 # Courier checks the host key against this file only (Courier:Ssh:StrictHostKeyChecking=yes).
 printf '[127.0.0.1]:%s %s\n' "$ssh_port" "$(cut -d' ' -f1,2 "$work/sshd/ssh_host_ed25519_key.pub")" >"$work/known_hosts"
-# The same login for you, to look around: ssh -F .quickstart/ssh_config quickstart
+# The same login for you, to look around (ssh -F .quickstart/ssh_config quickstart). Courier's ssh reads this file
+# too (Courier:Ssh:ConfigFile) instead of your ~/.ssh/config, which is not the quickstart's business.
 cat >"$work/ssh_config" <<CONFIG
 Host quickstart
     HostName 127.0.0.1
@@ -172,7 +173,7 @@ cp -R samples/quickstart/repository/. "$checkout/"
 quickstart_git -C "$checkout" add -A
 quickstart_git -C "$checkout" commit -q -m "The sample configuration"
 quickstart_git -C "$checkout" remote add origin "$repository"
-quickstart_git -C "$checkout" push -q origin main
+quickstart_git -C "$checkout" push -q -u origin main
 echo "Configuration repository: $git_url (checkout: .quickstart/checkout)"
 
 # --- Courier's Hermes configuration: samples/quickstart/courier with this machine's values. -------------------------
@@ -201,6 +202,7 @@ Courier__SshAddress="$ssh_address" \
 Courier__UpdateAllOnStart=false \
 Courier__Ssh__KnownHostsFile="$work/known_hosts" \
 Courier__Ssh__StrictHostKeyChecking=yes \
+Courier__Ssh__ConfigFile="$work/ssh_config" \
 Courier__Ssh__User="$user" \
 Courier__Ssh__Key=keys/courier.key \
 Courier__Ssh__Sudo=false \
@@ -276,7 +278,7 @@ BEGIN { for (i = 0; i < 256; i++) hex[sprintf("%02x", i)] = i }
 END { n = length(s); pos = 1; value("") }
 '
 json_get() {   # json_get FILE PATH: one value of a JSON file (empty when absent)
-  awk "$flatten_json" "$1" | awk -F '\t' -v path="$2" '$1 == path { print $2; exit }'
+  awk "$flatten_json" "$1" | awk -F '\t' -v path="$2" '$1 == path && !found { print $2; found = 1 }'
 }
 ship_files() {   # ship_files SHIP MARKER: the files of a ship written after MARKER
   (cd "$work/$1" && find . -type f -cnewer "$2" | sed 's|^\./||' | sort | paste -sd ' ' -)
@@ -293,6 +295,9 @@ show_report() {   # show_report FILE MARKER: each target of an update report, wi
   local key value s d t
   while IFS=$'\t' read -r key value; do v[$key]=$value; done < <(awk "$flatten_json" "$1")
   echo "  update ${v[id]:-?} (${v[trigger]:-?}), $(span "${v[duration]:-0:0:0}"): $([ "${v[succeeded]:-}" = true ] && echo ok || echo FAILED)"
+  for ((s = 0; s < ${v[configuration_errors.count]:-0}; s++)); do
+    echo "  configuration ERROR ${v[configuration_errors.$s]}"
+  done
   for ((s = 0; s < ${v[sources.count]:-0}; s++)); do
     echo "  source ${v[sources.$s.source]} at revision ${v[sources.$s.revision]:-none}${v[sources.$s.error]:+: ERROR ${v[sources.$s.error]}}"
     for ((d = 0; d < ${v[sources.$s.destinations.count]:-0}; d++)); do
@@ -406,10 +411,10 @@ fi
 
 cat <<NEXT
 
-Courier is running on $base, its sshd on $ssh_address (Ctrl+C stops both). Try next:
-  open $base/status in a browser          # what was delivered where, refreshing itself
-  curl -X POST -H 'Accept: application/json' $base/update_all     # deliver again: nothing changed, little sent
-  # change the configuration, commit, push and announce it as GitLab does:
+Courier is running on $base, its sshd on $ssh_address; Ctrl+C stops both. Try next:
+  open $base/status in a browser: what was delivered where, refreshing itself
+  curl -X POST -H 'Accept: application/json' $base/update_all     # again: nothing changed, little sent
+  # change the configuration, commit, push, and announce it as GitLab does:
   sed -i 's/"new_checkout": true/"new_checkout": false/' .quickstart/checkout/service.json
   git -C .quickstart/checkout commit -qam 'Turn the new checkout off' && git -C .quickstart/checkout push -q
   curl -X POST -H 'X-Gitlab-Event: Push Hook' --data-binary @.quickstart/push-hook.json $base/gitlab_web_hook
@@ -418,7 +423,7 @@ Courier is running on $base, its sshd on $ssh_address (Ctrl+C stops both). Try n
   curl $base/metrics                                              # Prometheus metrics
   # a third ship asks for everything, as an Armada agent does when it starts:
   curl -X POST $base/update_hermes -d '{"ssh": "$ssh_address", "path": "$work/ship3"}'
-  ssh -F .quickstart/ssh_config quickstart ls -R $work/ship3  # the quickstart's sshd, with Courier's key
-Configuration: .quickstart/config (sources/, destinations.json, keys/), from samples/quickstart/courier.
+  ssh -F .quickstart/ssh_config quickstart ls -R $work/ship3       # the quickstart's sshd, Courier's key
+Configuration: .quickstart/config (sources/, destinations.json, keys/), made from samples/quickstart/courier.
 NEXT
 wait "$host_pid"
