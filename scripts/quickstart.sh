@@ -84,7 +84,8 @@ started=$(now_ms)
 
 echo "Building Courier (the first run restores NuGet packages)..."
 t=$(now_ms)
-dotnet publish src/Courier.Host -c Release -o "$work/host" -nologo -v quiet -clp:ErrorsOnly
+# No MSBuild nodes or compiler server left running once it is done (for one build they save little).
+dotnet publish src/Courier.Host -c Release -o "$work/host" -nologo -v quiet -clp:ErrorsOnly -nodeReuse:false -p:UseSharedCompilation=false
 echo "  published in $(seconds_since "$t")"
 
 # --- The quickstart's own sshd. ------------------------------------------------------------------------------------
