@@ -141,8 +141,8 @@ start_sshd
 ssh_address="127.0.0.1:$ssh_port"
 # Courier checks the host key against this file only (Courier:Ssh:StrictHostKeyChecking=yes).
 printf '[127.0.0.1]:%s %s\n' "$ssh_port" "$(cut -d' ' -f1,2 "$work/sshd/ssh_host_ed25519_key.pub")" >"$work/known_hosts"
-# The same login for you, to look around (ssh -F .quickstart/ssh_config quickstart). Courier's ssh reads this file
-# too (Courier:Ssh:ConfigFile) instead of your ~/.ssh/config, which is not the quickstart's business.
+# The same login for you, to run commands there (ssh -F .quickstart/ssh_config quickstart ls; no terminal: the key is
+# restricted). Courier's ssh reads this file too (Courier:Ssh:ConfigFile), instead of your ~/.ssh/config.
 cat >"$work/ssh_config" <<CONFIG
 Host quickstart
     HostName 127.0.0.1
