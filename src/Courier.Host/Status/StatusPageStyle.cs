@@ -18,7 +18,7 @@ internal static class StatusPageStyle
         td.failing strong { color: #b71c1c; text-transform: uppercase; }
         td.invalid { background: #fff3d6; border: 2px dashed #b45309; }
         td.invalid strong { color: #92400e; text-transform: uppercase; }
-        td.invalid pre { margin: .3rem 0; max-height: 12rem; overflow: auto; }
+        td.invalid pre { margin: .3rem 0; max-height: 12rem; overflow: auto; font-size: .85rem; }
         td.none { color: #999; }
         .message { font-family: ui-monospace, monospace; white-space: pre-wrap; word-break: break-word; }
         small { color: #555; }
