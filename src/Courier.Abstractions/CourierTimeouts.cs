@@ -23,6 +23,12 @@ public sealed class CourierTimeouts
     /// <summary>How long a remote Courier may take to answer <c>POST /update_all</c> (default 5 minutes).</summary>
     public TimeSpan RemoteForward { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// One check of a source's <c>"validate"</c> list (default 1 minute), unless the check sets its own
+    /// <c>"timeout"</c>: a command still running then is killed with its process tree, and the check fails.
+    /// </summary>
+    public TimeSpan Validate { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>A whole update: pulls and deliveries of every source it runs (default 30 minutes).</summary>
     public TimeSpan Update { get; set; } = TimeSpan.FromMinutes(30);
 

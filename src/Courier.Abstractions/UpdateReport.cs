@@ -28,11 +28,18 @@ public sealed record UpdateReport(
 /// <param name="Source">The source's id.</param>
 /// <param name="Type">The source's type.</param>
 /// <param name="Revision">What was pulled, when the pull succeeded.</param>
-/// <param name="Error">Why the pull failed (nothing was then delivered).</param>
+/// <param name="Error">Why the pull, or the validation of what it pulled, failed (nothing was then delivered).</param>
 /// <param name="Destinations">One entry per destination alias.</param>
 /// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
 public sealed record SourceReport(string Source, string Type, string? Revision, string? Error, IReadOnlyList<DestinationReport> Destinations)
 {
+    /// <summary>
+    /// What the source's <c>"validate"</c> checks found, when it has any and its pull succeeded; null otherwise. When
+    /// a check failed, <see cref="Error"/> says so too, <see cref="Revision"/> is what was pulled and nothing was
+    /// delivered.
+    /// </summary>
+    public ValidationReport? Validation { get; init; }
+
     /// <summary>Whether the pull and every delivery succeeded.</summary>
     public bool Succeeded => Error is null && Destinations.All(d => d.Succeeded);
 }

@@ -124,6 +124,7 @@ internal sealed class CourierOptionsValidator : IValidateOptions<CourierOptions>
         Positive("Timeouts:GitFetch", timeouts.GitFetch, failures);
         Positive("Timeouts:RemoteForward", timeouts.RemoteForward, failures);
         Positive("Timeouts:Update", timeouts.Update, failures);
+        Positive("Timeouts:Validate", timeouts.Validate, failures);
         if (timeouts.RsyncIo < TimeSpan.FromSeconds(1) || timeouts.RsyncIo.Ticks % TimeSpan.TicksPerSecond != 0)
         {
             failures.Add($"Courier:Timeouts:RsyncIo must be whole seconds, at least 00:00:01 (rsync --timeout), got {timeouts.RsyncIo:c}.");

@@ -8,6 +8,7 @@ using Courier.Core.History;
 using Courier.Core.Ssh;
 using Courier.Core.Updates;
 using Courier.Core.Transfer;
+using Courier.Core.Validation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -39,6 +40,7 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton<ISshCommandBuilder, SshCommandBuilder>();
         services.TryAddSingleton<ISshTunnelFactory, SshTunnelFactory>();
         services.TryAddSingleton<ProcessRunner>();
+        services.TryAddSingleton<SnapshotValidator>();
         services.TryAddSingleton<SshConnectionPool>();
         services.TryAddSingleton<IFileTransfer, RsyncTransfer>();
         services.TryAddSingleton<HermesSearchPath>();

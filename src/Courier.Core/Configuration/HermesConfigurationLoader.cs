@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Courier.Core.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -7,7 +8,14 @@ namespace Courier.Core.Configuration;
 /// <summary>The sources read from <c>sources/*</c>, with the entries that could not be read.</summary>
 /// <param name="Sources">Every source that could be made.</param>
 /// <param name="Errors">One message per file or entry skipped.</param>
-internal sealed record LoadedSources(IReadOnlyList<ISource> Sources, IReadOnlyList<string> Errors);
+internal sealed record LoadedSources(IReadOnlyList<ISource> Sources, IReadOnlyList<string> Errors)
+{
+    /// <summary>The <c>"validate"</c> checks of the entry each source came from, by source object.</summary>
+    public IReadOnlyDictionary<ISource, ValidationPlan> Validations { get; init; } = new Dictionary<ISource, ValidationPlan>();
+
+    /// <summary>The checks of <paramref name="source"/>'s entry; none for a source not loaded here.</summary>
+    public ValidationPlan ValidationOf(ISource source) => Validations.TryGetValue(source, out var plan) ? plan : ValidationPlan.None;
+}
 
 /// <summary>The destinations of <c>destinations.json</c> by alias, with the aliases that could not be read.</summary>
 /// <param name="FilePath">The file read, or <see langword="null"/> when none was found.</param>
@@ -32,6 +40,7 @@ internal sealed partial class HermesConfigurationLoader(
     {
         var sources = new List<ISource>();
         var errors = new List<string>();
+        var validations = new Dictionary<ISource, ValidationPlan>(ReferenceEqualityComparer.Instance);
         var directory = searchPath.Find("sources");
         if (directory is null || !Directory.Exists(directory))
         {
@@ -44,10 +53,10 @@ internal sealed partial class HermesConfigurationLoader(
             .OrderBy(file => file.Name, StringComparer.Ordinal);
         foreach (var file in files)
         {
-            LoadSourcesFile(file.FullName, sources, errors);
+            LoadSourcesFile(file.FullName, sources, validations, errors);
         }
 
-        return new LoadedSources(sources, errors);
+        return new LoadedSources(sources, errors) { Validations = validations };
     }
 
     /// <summary>Reads <c>destinations.json</c> from the search path.</summary>
@@ -108,7 +117,7 @@ internal sealed partial class HermesConfigurationLoader(
         return new SshLogin(ssh.User, searchPath.ResolveKey(ssh.Key), ssh.Sudo);
     }
 
-    private void LoadSourcesFile(string file, List<ISource> sources, List<string> errors)
+    private void LoadSourcesFile(string file, List<ISource> sources, Dictionary<ISource, ValidationPlan> validations, List<string> errors)
     {
         JsonElement root;
         try
@@ -135,7 +144,12 @@ internal sealed partial class HermesConfigurationLoader(
         {
             try
             {
-                sources.AddRange(CreateSources(new SourceDefinition(entry, file, index)));
+                var (created, validation) = CreateSources(new SourceDefinition(entry, file, index));
+                foreach (var source in created)
+                {
+                    sources.Add(source);
+                    validations[source] = validation;
+                }
             }
             catch (CourierConfigurationException e)
             {
@@ -147,7 +161,8 @@ internal sealed partial class HermesConfigurationLoader(
         }
     }
 
-    private IReadOnlyList<ISource> CreateSources(SourceDefinition definition)
+    /// <summary>The entry's sources, and its <c>"validate"</c> checks: every source type may have them, so they are read here.</summary>
+    private (IReadOnlyList<ISource> Sources, ValidationPlan Validation) CreateSources(SourceDefinition definition)
     {
         var type = definition.Type;
         if (!catalog.TryGetSourceFactory(type, out var factory))
@@ -155,7 +170,8 @@ internal sealed partial class HermesConfigurationLoader(
             throw definition.Error($"unknown source type \"{type}\". Known source types: {string.Join(", ", catalog.SourceTypes)}.");
         }
 
-        return Guard(definition, () => factory.Create(definition));
+        var validation = ValidationConfig.Read(definition);
+        return (Guard(definition, () => factory.Create(definition)), validation);
     }
 
     private IDestination CreateDestination(DestinationDefinition definition)

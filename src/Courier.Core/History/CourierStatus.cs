@@ -25,8 +25,15 @@ public sealed record SourceStatus(
     string LastUpdate,
     IReadOnlyList<TargetStatus> Targets)
 {
-    /// <summary>Whether the last pull and the last delivery to every target succeeded.</summary>
-    public bool Ok => PullError is null && Targets.All(t => t.Ok);
+    /// <summary>
+    /// The last validation of what was pulled (the source's <c>"validate"</c> checks); null when the last pulled
+    /// revision was not checked. When it failed, nothing of <see cref="Revision"/> was delivered and every target
+    /// kept what it had.
+    /// </summary>
+    public ValidationReport? Validation { get; init; }
+
+    /// <summary>Whether the last pull, its validation and the last delivery to every target succeeded.</summary>
+    public bool Ok => PullError is null && Validation?.Passed != false && Targets.All(t => t.Ok);
 }
 
 /// <summary>The state of one target of a source's destination.</summary>

@@ -31,19 +31,20 @@ public static class StatusBuilder
         private DateTimeOffset? _pulledAt;
         private string? _pullError;
         private DateTimeOffset? _failingSince;
+        private ValidationReport? _validation;
         private string _lastUpdate = string.Empty;
 
         public void Apply(UpdateReport report, SourceReport source)
         {
             _lastUpdate = report.Id;
-            if (source.Error is not null)
+            if (source.Error is not null && source.Validation is not { Passed: false })
             {
                 _pullError = source.Error;
                 _failingSince ??= report.StartedAt;
                 return;
             }
 
-            (_revision, _pulledAt, _pullError, _failingSince) = (source.Revision, report.StartedAt, null, null);
+            (_revision, _pulledAt, _pullError, _failingSince, _validation) = (source.Revision, report.StartedAt, null, null, source.Validation);
             foreach (var destination in source.Destinations)
             {
                 if (destination.Error is not null && destination.Deliveries.Count == 0)
@@ -76,7 +77,10 @@ public static class StatusBuilder
             _pullError,
             _failingSince,
             _lastUpdate,
-            [.. _targets.Select(pair => new TargetStatus(pair.Key.Destination, pair.Key.Target, pair.Value.Ok, pair.Value.LastSuccess, pair.Value.LastFailure))]);
+            [.. _targets.Select(pair => new TargetStatus(pair.Key.Destination, pair.Key.Target, pair.Value.Ok, pair.Value.LastSuccess, pair.Value.LastFailure))])
+        {
+            Validation = _validation,
+        };
 
         private TargetState Target(string destination, string target)
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Courier.Core.Configuration;
 using Courier.Core.Diagnostics;
 using Courier.Core.History;
+using Courier.Core.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -9,12 +10,14 @@ namespace Courier.Core.Updates;
 
 /// <summary>
 /// Runs updates: reads the configuration afresh, picks the sources a trigger concerns, pulls each (one update of
-/// a source at a time, sources in parallel) and delivers to every destination of the source, then reports.
+/// a source at a time, sources in parallel), runs the source's <c>"validate"</c> checks on what it pulled and, when
+/// they pass, delivers to every destination of the source, then reports.
 /// </summary>
 internal sealed partial class CourierUpdater(
     HermesConfigurationLoader configuration,
     IFileTransfer transfer,
     SourceUpdateCoordinator coordinator,
+    SnapshotValidator validator,
     IOptions<CourierOptions> options,
     TimeProvider time,
     IEnumerable<IUpdateReportSink> reportSinks,
@@ -81,7 +84,7 @@ internal sealed partial class CourierUpdater(
         await Parallel.ForEachAsync(
             Enumerable.Range(0, matching.Count),
             parallel,
-            async (index, ct) => reports[index] = await UpdateSourceAsync(matching[index], deliveryKey, deliver, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (index, ct) => reports[index] = await UpdateSourceAsync(matching[index], loaded.ValidationOf(matching[index]), deliveryKey, deliver, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports) { Id = id };
         foreach (var error in report.Sources.SelectMany(Errors))
@@ -98,14 +101,16 @@ internal sealed partial class CourierUpdater(
     /// <summary>One update of a source at a time: a trigger arriving meanwhile joins the source's pending update.</summary>
     private Task<SourceReport> UpdateSourceAsync(
         ISource source,
+        ValidationPlan validation,
         string deliveryKey,
         Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
         CancellationToken cancellationToken) =>
-        coordinator.UpdateAsync(source, deliveryKey, ct => PullAndDeliverWithinDeadlineAsync(source, deliver, ct), cancellationToken);
+        coordinator.UpdateAsync(source, deliveryKey, ct => PullAndDeliverWithinDeadlineAsync(source, validation, deliver, ct), cancellationToken);
 
     /// <summary>One run of a source's update, ended at <c>Courier:Timeouts:Update</c>: a hung source costs itself only.</summary>
     private async Task<SourceReport> PullAndDeliverWithinDeadlineAsync(
         ISource source,
+        ValidationPlan validation,
         Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
         CancellationToken cancellationToken)
     {
@@ -114,7 +119,7 @@ internal sealed partial class CourierUpdater(
         deadline.CancelAfter(limit);
         try
         {
-            return await PullAndDeliverAsync(source, deliver, deadline.Token).ConfigureAwait(false);
+            return await PullAndDeliverAsync(source, validation, deliver, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -126,6 +131,7 @@ internal sealed partial class CourierUpdater(
 
     private async Task<SourceReport> PullAndDeliverAsync(
         ISource source,
+        ValidationPlan validation,
         Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
         CancellationToken cancellationToken)
     {
@@ -147,8 +153,15 @@ internal sealed partial class CourierUpdater(
         }
 
         LogPulled(source.Id, snapshot.Revision);
+        var validated = await validator.ValidateAsync(source.Id, snapshot, validation, cancellationToken).ConfigureAwait(false);
+        if (validated is { Passed: false })
+        {
+            // Before any destination: every target keeps the revision it had.
+            return new SourceReport(source.Id, source.Type, snapshot.Revision, SnapshotValidator.FailureMessage(validated), []) { Validation = validated };
+        }
+
         var destinations = await deliver(source, snapshot, cancellationToken).ConfigureAwait(false);
-        return new SourceReport(source.Id, source.Type, snapshot.Revision, null, destinations);
+        return new SourceReport(source.Id, source.Type, snapshot.Revision, null, destinations) { Validation = validated };
     }
 
     private bool Matches(ISource source, UpdateTrigger trigger, List<string> errors)

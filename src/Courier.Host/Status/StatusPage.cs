@@ -76,9 +76,14 @@ internal static class StatusPage
 
             page.Append("</td>");
         }
+        else if (source.Validation is { Passed: false } failed)
+        {
+            AppendFailedValidation(page, source, failed, now);
+        }
         else
         {
-            page.Append(CultureInfo.InvariantCulture, $"<td class=\"ok\" data-label=\"Pulled\"><strong>ok</strong> {Revision(source.Revision)} {(source.PulledAt is { } pulled ? Age(pulled, now) : string.Empty)}</td>");
+            var validated = source.Validation is { } passed ? $"<br><small>validated: {Html.Encode(passed.Check)}</small>" : string.Empty;
+            page.Append(CultureInfo.InvariantCulture, $"<td class=\"ok\" data-label=\"Pulled\"><strong>ok</strong> {Revision(source.Revision)} {(source.PulledAt is { } pulled ? Age(pulled, now) : string.Empty)}{validated}</td>");
         }
 
         foreach (var (destination, target) in columns)
@@ -108,6 +113,22 @@ internal static class StatusPage
         }
 
         page.Append("</tr>\n");
+    }
+
+    /// <summary>
+    /// A pull whose validation failed: its own colour and words, apart from a failed delivery (a red target cell),
+    /// since nothing was delivered and every target kept its revision.
+    /// </summary>
+    private static void AppendFailedValidation(StringBuilder page, SourceStatus source, ValidationReport failed, DateTimeOffset now)
+    {
+        var exit = failed.ExitCode is { } code ? string.Create(CultureInfo.InvariantCulture, $", exit code {code}") : string.Empty;
+        page.Append(CultureInfo.InvariantCulture, $"<td class=\"invalid\" data-label=\"Pulled\"><strong>validation failed</strong> {Revision(source.Revision)} {(source.PulledAt is { } pulled ? Age(pulled, now) : string.Empty)}: check <code>{Html.Encode(failed.Check)}</code>{exit} {ReportLink(source.LastUpdate)}");
+        if (!string.IsNullOrEmpty(failed.Output))
+        {
+            page.Append(CultureInfo.InvariantCulture, $"<pre class=\"message\">{Html.Encode(failed.Output)}</pre>");
+        }
+
+        page.Append("<small>nothing was delivered; every target keeps the revision it had</small></td>");
     }
 
     private static string Revision(string? revision) =>

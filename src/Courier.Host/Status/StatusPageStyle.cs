@@ -1,6 +1,6 @@
 namespace Courier.Host.Status;
 
-/// <summary>The status page's style sheet: failing cells stand out; on a narrow screen every row becomes a card.</summary>
+/// <summary>The status page's style sheet: failing cells stand out, a failed validation in its own colour; on a narrow screen every row becomes a card.</summary>
 internal static class StatusPageStyle
 {
     public const string Css = """
@@ -16,6 +16,9 @@ internal static class StatusPageStyle
         td.ok strong { color: #1a6b1a; }
         td.failing { background: #fde4e4; border: 2px solid #c62828; }
         td.failing strong { color: #b71c1c; text-transform: uppercase; }
+        td.invalid { background: #fff3d6; border: 2px dashed #b45309; }
+        td.invalid strong { color: #92400e; text-transform: uppercase; }
+        td.invalid pre { margin: .3rem 0; max-height: 12rem; overflow: auto; font-size: .85rem; }
         td.none { color: #999; }
         .message { font-family: ui-monospace, monospace; white-space: pre-wrap; word-break: break-word; }
         small { color: #555; }
