@@ -31,7 +31,7 @@ version=$(basename "$(ls "$feed"/Courier.Templates.*.nupkg)" .nupkg); version=${
 for project in src/Courier.Abstractions src/Courier.Core tests/Courier.Testing; do
   dotnet pack "$project" -c Release --no-build -o "$feed" -nologo -clp:ErrorsOnly -p:IncludeSymbols=false -p:PackageVersion="$version"
 done
-# As the README installs it: by package id from the folder feed (this build's version), into a private hive.
+# As docs/plugins.md installs it: by package id from the folder feed (this build's version), into a private hive.
 dotnet new install "Courier.Templates::$version" --add-source "$feed" --debug:custom-hive "$hive"
 # A private package cache for the generated projects: packages of this build never mix with stale ones of the same
 # version. Only from here on: the repository's own projects keep the machine's cache, or their restore would point

@@ -17,7 +17,7 @@ dotnet test Courier.sln -c Release --no-build -nologo \
   --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" || status=$?
 # The dotnet new template end to end (its generated projects' conformance tests count below too).
 scripts/template-e2e.sh "$(pwd)/$results" || status=$?
-# The bench harness at its smallest, so the README's commands that rerun the measurements keep working. It prints
+# The bench harness at its smallest, so docs/performance.md's commands that rerun the measurements keep working. It prints
 # figures and never asserts them; it fails only when a delivery is wrong.
 dotnet run -c Release --no-build --project bench/Courier.Bench -- delivery --targets 2 --files 20 --iterations 1 --methods courier,baseline,floor || status=$?
 dotnet run -c Release --no-build --project bench/Courier.Bench -- storm --targets 2 --files 20 || status=$?

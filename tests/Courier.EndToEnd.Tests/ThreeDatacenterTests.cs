@@ -6,9 +6,9 @@ using Courier.Testing;
 namespace Courier.EndToEnd.Tests;
 
 /// <summary>
-/// The README's real-life case, each datacenter a network namespace of its own:
+/// The real-life case of README.md and docs/operating.md, each datacenter a network namespace of its own:
 /// <list type="bullet">
-/// <item><em>office</em> (198.51.100.1): a git server over SSH and the office Courier with the README's git sources;</item>
+/// <item><em>office</em> (198.51.100.1): a git server over SSH and the office Courier with docs/operating.md's git sources;</item>
 /// <item><em>sandbox</em> (198.51.100.2, on the office's network): a Courier and two Armada agents;</item>
 /// <item><em>gateway</em> (198.51.100.66 towards the office, 203.0.113.1 towards production): only an sshd, no routing;</item>
 /// <item><em>production</em> (203.0.113.10): a Courier and three Armada agents, reachable from the office only through the gateway.</item>
@@ -90,7 +90,7 @@ public sealed class ThreeDatacenterTests : IAsyncLifetime
         Assert.Contains("target 203.0.113.10 port 8080", _gateway.Log, StringComparison.Ordinal);
         Assert.Contains("target 203.0.113.10 port 22", _gateway.Log, StringComparison.Ordinal);
 
-        // 2. The README's first example (two repositories, branch dev), triggered synchronously: only go-config's
+        // 2. docs/operating.md's first example (two repositories, branch dev), triggered synchronously: only go-config's
         // source matches, and checkers-config stays where it was (nowhere).
         (status, body) = await office.PostAsync("/update_from_git", JsonSerializer.Serialize(new { url = _go.ScpLikeUrl(GitAlias), branch = "dev" }));
         Assert.Equal((HttpStatusCode.OK, "ok"), (status, body));
@@ -274,7 +274,7 @@ public sealed class ThreeDatacenterTests : IAsyncLifetime
             agents.Add(new Agent($"{name} agent {agentAddress}", sshd, hermesPath));
         }
 
-        // The README's configuration of a datacenter's Courier: its whole hermes directory to every agent.
+        // The README's picture of a datacenter's Courier: its whole hermes directory to every agent.
         site.WriteSources("source.json", $$"""[{"type": "hermes-directory", "destinations": ["armada@{{name}}"]}]""");
         site.WriteDestinations($$"""{"armada@{{name}}": {"type": "armada-local"} }""");
         await site.StartHostAsync(new Dictionary<string, string> { ["Courier:ArmadaApi"] = armada.BaseUrl });

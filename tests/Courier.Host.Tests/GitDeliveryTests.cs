@@ -7,7 +7,7 @@ using Courier.Testing;
 namespace Courier.Host.Tests;
 
 /// <summary>
-/// The published host delivering git repositories served over a real sshd to a real sshd target: the README's git
+/// The published host delivering git repositories served over a real sshd to a real sshd target: docs/operating.md's git
 /// examples, <c>/update_from_git</c> and GitLab's push web hook.
 /// </summary>
 public sealed class GitDeliveryTests : IAsyncLifetime
@@ -31,7 +31,7 @@ public sealed class GitDeliveryTests : IAsyncLifetime
         _checkers = await _git.CreateRepositoryAsync("checkers-config", "dev", new Dictionary<string, string> { ["checkers.conf"] = "checkers v1" });
         _go = await _git.CreateRepositoryAsync("go-config", "dev", new Dictionary<string, string> { ["go.conf"] = "go v1" });
 
-        // The git server's key, readable by others as keys often arrive, at the README's place relative to the sources.
+        // The git server's key, readable by others as keys often arrive, at docs/operating.md's place relative to the sources.
         var key = Path.Combine(_setup.ConfigDirectory, "keys", "ci@git.initech.com.key");
         File.Copy(_git.Ssh.ClientKey.PrivateKeyPath, key);
         File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Courier.Readme.Tests;
 
-/// <summary>The repository as this test reads it: the README's shell blocks, what CI and the scripts run, what each test project names, the host's routes.</summary>
+/// <summary>The repository as this test reads it: the shell blocks and links of README.md and docs/*.md, what CI and the scripts run, what each test project names, the host's routes.</summary>
 internal static partial class Repository
 {
     /// <summary>What CI runs: <c>.ci/run</c> and the scripts it and the tests call.</summary>
@@ -13,6 +13,13 @@ internal static partial class Repository
         typeof(Repository).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
     public static string Readme => File.ReadAllText(Path.Combine(Root, "README.md"));
+
+    /// <summary>The documents whose commands and links are checked: README.md, then every <c>docs/*.md</c>, as paths relative to the root.</summary>
+    public static IReadOnlyList<string> Documents { get; } =
+        ["README.md", .. Directory.GetFiles(Path.Combine(Root, "docs"), "*.md").Select(file => "docs/" + Path.GetFileName(file)).Order(StringComparer.Ordinal)];
+
+    /// <summary>The text of <paramref name="document"/>, a path of <see cref="Documents"/>.</summary>
+    public static string Text(string document) => File.ReadAllText(Path.Combine(Root, document));
 
     /// <summary>The fenced blocks of <paramref name="markdown"/> marked <c>bash</c>, <c>sh</c>, <c>shell</c> or <c>console</c>, in order.</summary>
     public static IReadOnlyList<string> ShellBlocks(string markdown)
