@@ -122,7 +122,7 @@ public sealed class PackedSampleFeed : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var pack = await PluginInstallCommandTests.RunAsync("dotnet", ["pack", SampleProjectDirectory, "-c", "Release", "-o", Folder, "-p:IncludeSymbols=false", "-nologo"]);
+        var pack = await PluginInstallCommandTests.RunAsync("dotnet", ["pack", SampleProjectDirectory, "-c", "Release", "-o", Folder, "-p:IncludeSymbols=false", "-p:PackSamples=true", "-nologo"]);
         Assert.True(pack.ExitCode == 0, pack.StandardOutput + pack.StandardError);
     }
 
