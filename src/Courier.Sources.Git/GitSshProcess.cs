@@ -14,8 +14,11 @@ internal sealed class GitSshProcess : IDisposable
 {
     private const int StandardErrorLimit = 8 * 1024;
 
-    /// <summary>How long the pipes may stay open after ssh was killed or ended before the shared connection is ended.</summary>
+    /// <summary>How long the pipes may stay open after ssh was killed at a deadline before the shared connection is ended.</summary>
     private static readonly TimeSpan HeldPipesGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>The same after a fetch that went well: a loaded machine may close them late, and others use the connection.</summary>
+    private static readonly TimeSpan HeldPipesGraceAfterSuccess = TimeSpan.FromSeconds(15);
 
     /// <summary>How much longer standard error is waited for after that; then it is given up.</summary>
     private static readonly TimeSpan HeldPipesLimit = TimeSpan.FromSeconds(5);
@@ -144,7 +147,7 @@ internal sealed class GitSshProcess : IDisposable
         }
 
         _process.WaitForExit();
-        if (!_standardErrorRead.Wait(HeldPipesGrace))
+        if (!_standardErrorRead.Wait(_killedBecause is null ? HeldPipesGraceAfterSuccess : HeldPipesGrace))
         {
             // ssh has ended, yet its standard error is open: the shared connection's master holds it for a session
             // the server never ended (its command hangs).

@@ -29,8 +29,14 @@ internal sealed class ProcessRunner
     /// <summary>The most characters of each output stream kept (the last ones).</summary>
     public const int OutputLimit = 64 * 1024;
 
-    /// <summary>How long the output may stay open after the process ended before <see cref="ProcessRun.OutputHeld"/> is told.</summary>
+    /// <summary>How long the output may stay open after the process failed or was ended before <see cref="ProcessRun.OutputHeld"/> is told.</summary>
     internal static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(3);
+
+    /// <summary>
+    /// The same after the process succeeded: its peer did its part, so output still open is most likely a loaded
+    /// machine closing it late, and ending its holder (a shared connection other runs use) would cost more.
+    /// </summary>
+    internal static readonly TimeSpan OutputGraceAfterSuccess = TimeSpan.FromSeconds(15);
 
     /// <summary>How much longer the output is waited for after that; then it is given up.</summary>
     internal static readonly TimeSpan HeldOutputLimit = TimeSpan.FromSeconds(5);
@@ -80,7 +86,8 @@ internal sealed class ProcessRunner
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
         }
 
-        await DrainAsync(reading, run.OutputHeld).ConfigureAwait(false);
+        var succeeded = endedItself && process.ExitCode == 0;
+        await DrainAsync(reading, succeeded ? OutputGraceAfterSuccess : OutputGrace, run.OutputHeld).ConfigureAwait(false);
         if (!endedItself)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -117,9 +124,9 @@ internal sealed class ProcessRunner
     /// The output to its end: at once when nothing else holds it; otherwise <paramref name="outputHeld"/> is told and
     /// the output waited for a while longer, then given up (disposing the process closes this side of the pipes).
     /// </summary>
-    private static async Task DrainAsync(Task reading, Action? outputHeld)
+    private static async Task DrainAsync(Task reading, TimeSpan grace, Action? outputHeld)
     {
-        if (await EndsWithinAsync(reading, OutputGrace).ConfigureAwait(false))
+        if (await EndsWithinAsync(reading, grace).ConfigureAwait(false))
         {
             return;
         }
