@@ -22,4 +22,7 @@ internal sealed record ProcessRun(string Executable, IReadOnlyList<string> Argum
     /// through a shared connection whose remote command hangs): whoever owns that holder ends it.
     /// </summary>
     public Action? OutputHeld { get; init; }
+
+    /// <summary>Where standard error goes while it runs, for a caller that reads it before the end (a tunnel's readiness); a new tail when null.</summary>
+    public OutputTail? StandardError { get; init; }
 }

@@ -14,7 +14,7 @@ internal sealed record ProcessOutcome(int ExitCode, string StandardOutput, strin
 internal sealed class ProcessDeadlineException(string message) : TimeoutException(message);
 
 /// <summary>
-/// Runs every short-lived external process of the engine (rsync, ssh probes): arguments as a list, a deadline and a
+/// Runs the engine's external processes (rsync, ssh probes and tunnels, validation commands): arguments as a list, a deadline and a
 /// cancellation token. On either, the whole process tree is killed; in every case the process is waited for (and so
 /// reaped) before this returns. Output is kept bounded, and so is the wait for it once the process has ended.
 /// </summary>
@@ -54,7 +54,7 @@ internal sealed class ProcessRunner
     {
         ArgumentNullException.ThrowIfNull(run);
         var stdout = new OutputTail(OutputLimit);
-        var stderr = new OutputTail(OutputLimit);
+        var stderr = run.StandardError ?? new OutputTail(OutputLimit);
         var started = Stopwatch.StartNew();
         using var process = new Process { StartInfo = StartInfo(run) };
         process.Start();

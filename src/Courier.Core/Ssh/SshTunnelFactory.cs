@@ -1,13 +1,12 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Text;
-using CliWrap;
+using Courier.Core.Processes;
 using Microsoft.Extensions.Logging;
 
 namespace Courier.Core.Ssh;
 
 /// <summary>Opens <c>ssh -N -L</c> port forwards on a free loopback port and ends them when disposed.</summary>
-internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ILogger<SshTunnelFactory> logger) : ISshTunnelFactory
+internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ProcessRunner processes, ILogger<SshTunnelFactory> logger) : ISshTunnelFactory
 {
     private static readonly TimeSpan ReadinessTimeout = TimeSpan.FromSeconds(20);
 
@@ -16,7 +15,7 @@ internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ILogger<S
         ArgumentNullException.ThrowIfNull(request);
         for (var attempt = 1; ; attempt++)
         {
-            var stderr = new StringBuilder();
+            var stderr = new OutputTail(4096);
             var tunnel = Start(request, FreeLoopbackPort(), stderr);
             try
             {
@@ -36,7 +35,7 @@ internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ILogger<S
         }
     }
 
-    private SshTunnel Start(SshTunnelRequest request, int localPort, StringBuilder stderr)
+    private SshTunnel Start(SshTunnelRequest request, int localPort, OutputTail stderr)
     {
         var gateway = request.Gateway;
         var arguments = new List<string>(ssh.CommonArguments(gateway.KeyPath, gateway.KnownHostsFile))
@@ -50,33 +49,20 @@ internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ILogger<S
         };
 
         var lifetime = new CancellationTokenSource();
-        var command = Cli.Wrap(ssh.SshExecutable)
-            .WithArguments(arguments)
-            .WithValidation(CommandResultValidation.None)
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
-            {
-                lock (stderr)
-                {
-                    stderr.AppendLine(line);
-                }
-            }));
         LogOpening(gateway.ToString(), request.RemoteHost, request.RemotePort, localPort);
-        return new SshTunnel(localPort, lifetime, command.ExecuteAsync(lifetime.Token), gateway, logger);
+        // It runs until the tunnel is disposed: cancelling its lifetime kills it (with its tree) and reaps it.
+        var run = new ProcessRun(ssh.SshExecutable, arguments) { DeadlineName = "the tunnel's end", StandardError = stderr };
+        return new SshTunnel(localPort, lifetime, processes.RunAsync(run, lifetime.Token), gateway, logger);
     }
 
-    private static bool LostTheLocalPort(SshTunnel tunnel, StringBuilder stderr)
+    private static bool LostTheLocalPort(SshTunnel tunnel, OutputTail stderr)
     {
-        string text;
-        lock (stderr)
-        {
-            text = stderr.ToString();
-        }
-
+        var text = stderr.ToString();
         return tunnel.Process.IsCompleted &&
             (text.Contains("Address already in use", StringComparison.Ordinal) || text.Contains("cannot listen to port", StringComparison.Ordinal));
     }
 
-    private static async Task WaitUntilReadyAsync(SshTunnel tunnel, SshTunnelRequest request, StringBuilder stderr, CancellationToken cancellationToken)
+    private static async Task WaitUntilReadyAsync(SshTunnel tunnel, SshTunnelRequest request, OutputTail stderr, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
         var probe = request.ReadinessProbe ?? TcpConnectProbe;
@@ -109,14 +95,9 @@ internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ILogger<S
         }
     }
 
-    private static string Describe(StringBuilder stderr)
+    private static string Describe(OutputTail stderr)
     {
-        string text;
-        lock (stderr)
-        {
-            text = stderr.ToString().Trim();
-        }
-
+        var text = stderr.ToString().Trim();
         return text.Length == 0 ? "ssh said nothing." : $"ssh said: {text}";
     }
 
@@ -137,7 +118,7 @@ internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ILogger<S
     [LoggerMessage(Level = LogLevel.Information, Message = "Opening SSH tunnel through {Gateway} to {RemoteHost}:{RemotePort} on local port {LocalPort}")]
     private partial void LogOpening(string gateway, string remoteHost, int remotePort, int localPort);
 
-    private sealed partial class SshTunnel(int localPort, CancellationTokenSource lifetime, Task<CommandResult> process, SshGateway gateway, ILogger logger) : ISshTunnel
+    private sealed partial class SshTunnel(int localPort, CancellationTokenSource lifetime, Task<ProcessOutcome> process, SshGateway gateway, ILogger logger) : ISshTunnel
     {
         private int _disposed;
 
@@ -145,7 +126,7 @@ internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ILogger<S
 
         public string LocalEndpoint => $"127.0.0.1:{LocalPort}";
 
-        public Task<CommandResult> Process { get; } = process;
+        public Task<ProcessOutcome> Process { get; } = process;
 
         public async ValueTask DisposeAsync()
         {
@@ -159,9 +140,9 @@ internal sealed partial class SshTunnelFactory(ISshCommandBuilder ssh, ILogger<S
             {
                 await Process.ConfigureAwait(false);
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or System.ComponentModel.Win32Exception)
             {
-                // CliWrap kills the process on cancellation; that is how a tunnel ends.
+                // Ended as asked (killed and reaped), or ssh could not be started: either way nothing runs now.
             }
 
             lifetime.Dispose();
