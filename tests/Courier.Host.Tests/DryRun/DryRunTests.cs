@@ -128,6 +128,10 @@ public sealed class DryRunTests : IAsyncLifetime
         var (badStatus, badText) = await host.PostAsync("/update_all?dry_run=maybe");
         Assert.Equal(HttpStatusCode.BadRequest, badStatus);
         Assert.Contains("dry_run must be true or false", badText, StringComparison.Ordinal);
+        var (hermesStatus, hermesText) = await host.PostAsync("/update_hermes?dry_run=true", $$"""{"ssh": "{{_setup.Target.Endpoint}}", "path": "{{_setup.TargetDirectory}}"}""");
+        Assert.Equal(HttpStatusCode.BadRequest, hermesStatus);
+        Assert.Contains("/update_hermes has no dry run", hermesText, StringComparison.Ordinal);
+        Assert.Null(_setup.ReadTarget("app/a.conf"));
     }
 
     [Fact]
