@@ -12,6 +12,18 @@ public sealed record DeliveryResult(string Target, bool Succeeded, string? Error
     /// <summary>How many times delivery to this target was tried (retries of transient failures included).</summary>
     public int Attempts { get; init; } = 1;
 
+    /// <summary>In a dry run that succeeded, what a delivery would change at this target; null otherwise.</summary>
+    public FileChanges? Changes { get; init; }
+
+    /// <summary>
+    /// In a dry run, the revision this target has as far as Courier knows: that of the last successful delivery of the
+    /// source to it in the report history (Courier does not read a revision from targets); null when none is known.
+    /// </summary>
+    public string? CurrentRevision { get; init; }
+
+    /// <summary>What people should know about this result besides its outcome (e.g. how far a dry run looked); null when nothing.</summary>
+    public string? Note { get; init; }
+
     /// <summary>A success.</summary>
     public static DeliveryResult Success(string target, long bytesSent, TimeSpan duration) => new(target, true, null, bytesSent, duration);
 

@@ -14,4 +14,18 @@ public interface IDestination
     /// is reported in its result, not thrown; exceptions mean the destination could not even find its targets.
     /// </summary>
     Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Delivers <paramref name="snapshot"/> as <paramref name="options"/> say. In a dry run nothing changes on any
+    /// target, and each result's <see cref="DeliveryResult.Changes"/> says what a delivery would change there (pass
+    /// <paramref name="options"/> on to <see cref="IFileTransfer"/>). A destination built before dry runs existed
+    /// answers a dry run with <see cref="NotSupportedException"/>: it is never delivered to for real by mistake.
+    /// </summary>
+    Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.DryRun
+            ? throw new NotSupportedException($"the {Type} destination cannot do a dry run (its plugin was built before dry runs); nothing was done.")
+            : DeliverAsync(snapshot, cancellationToken);
+    }
 }

@@ -11,8 +11,11 @@ namespace Courier;
 public sealed record TransferResult(string Target, bool Succeeded, int ExitCode, string? Error, long BytesSent, TimeSpan Duration)
 {
     /// <summary>The same outcome as a <see cref="DeliveryResult"/>.</summary>
-    public DeliveryResult ToDeliveryResult() => new(Target, Succeeded, Error, BytesSent, Duration) { Attempts = Attempts };
+    public DeliveryResult ToDeliveryResult() => new(Target, Succeeded, Error, BytesSent, Duration) { Attempts = Attempts, Changes = Changes };
 
     /// <summary>How many times the transfer was tried (retries of transient failures included).</summary>
     public int Attempts { get; init; } = 1;
+
+    /// <summary>In a dry run that succeeded, what a push would change in the target directory; null otherwise.</summary>
+    public FileChanges? Changes { get; init; }
 }

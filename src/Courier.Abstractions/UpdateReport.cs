@@ -20,6 +20,12 @@ public sealed record UpdateReport(
     /// </summary>
     public string Id { get; init; } = string.Empty;
 
+    /// <summary>
+    /// Whether this was a dry run: nothing was delivered, each delivery's <see cref="DeliveryResult.Changes"/> says
+    /// what a delivery would change, and the report never counts as what a target has.
+    /// </summary>
+    public bool DryRun { get; init; }
+
     /// <summary>Whether everything went well: no configuration error, every source pulled and delivered everywhere.</summary>
     public bool Succeeded => ConfigurationErrors.Count == 0 && Sources.All(s => s.Succeeded);
 }

@@ -24,8 +24,12 @@ internal sealed partial class ArmadaLocalDestination(
 
     public string Type => ArmadaLocalDestinationFactory.TypeName;
 
-    public async Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, CancellationToken cancellationToken) =>
+        DeliverAsync(snapshot, DeliveryOptions.Default, cancellationToken);
+
+    public async Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var agents = await ListAgentsAsync(cancellationToken).ConfigureAwait(false);
         LogAgentsFound(agents.Count(agent => IsHealthy(agent.Status)), agents.Count, armadaApi.ToString(), snapshot.SourceId);
         var results = new DeliveryResult[agents.Count];
@@ -33,13 +37,13 @@ internal sealed partial class ArmadaLocalDestination(
             Enumerable.Range(0, agents.Count),
             new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken },
             async (index, ct) => results[index] = IsHealthy(agents[index].Status)
-                ? await DeliverToAgentAsync(agents[index].Address, snapshot, ct).ConfigureAwait(false)
+                ? await DeliverToAgentAsync(agents[index].Address, snapshot, options, ct).ConfigureAwait(false)
                 // As the original: an agent that is not passing or warning is reported, and counts as a failure.
                 : DeliveryResult.Failure($"armada agent {agents[index].Address}", $"not pushed to: status {agents[index].Status}", TimeSpan.Zero)).ConfigureAwait(false);
         return results;
     }
 
-    private async Task<DeliveryResult> DeliverToAgentAsync(string agentAddress, Snapshot snapshot, CancellationToken cancellationToken)
+    private async Task<DeliveryResult> DeliverToAgentAsync(string agentAddress, Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
         HermesAddress hermes;
@@ -54,7 +58,7 @@ internal sealed partial class ArmadaLocalDestination(
             return DeliveryResult.Failure($"armada agent {agentAddress}", e.Message, started.Elapsed);
         }
 
-        var push = await transfer.PushAsync(snapshot, hermes, login, gateway: null, cancellationToken).ConfigureAwait(false);
+        var push = await transfer.PushAsync(snapshot, hermes, login, gateway: null, options, cancellationToken).ConfigureAwait(false);
         return push.ToDeliveryResult() with { Target = $"{push.Target} (armada agent {agentAddress})" };
     }
 

@@ -28,8 +28,13 @@ internal sealed partial class CourierRemoteDestination(
 
     private string Name => gateway is null ? $"courier {address}" : $"courier {address} via {gateway}";
 
-    public async Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, CancellationToken cancellationToken) =>
+        DeliverAsync(snapshot, DeliveryOptions.Default, cancellationToken);
+
+    /// <summary>In a dry run, what would change in the remote's hermes directory: the remote is not asked to forward, so the answer goes no further down the chain.</summary>
+    public async Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var started = Stopwatch.StartNew();
         ISshTunnel? tunnel = null;
         try
@@ -53,10 +58,15 @@ internal sealed partial class CourierRemoteDestination(
                 return [DeliveryResult.Failure(Name, $"could not get the hermes address of {Name}: {e.Message}", started.Elapsed)];
             }
 
-            var push = await transfer.PushAsync(snapshot, hermes, login, gateway, cancellationToken).ConfigureAwait(false);
+            var push = await transfer.PushAsync(snapshot, hermes, login, gateway, options, cancellationToken).ConfigureAwait(false);
             if (!push.Succeeded)
             {
                 return [push.ToDeliveryResult()];
+            }
+
+            if (options.DryRun)
+            {
+                return [push.ToDeliveryResult() with { Note = $"dry run: what would change in the hermes directory of {Name}; its /update_all was not called, so what it would forward to its own destinations is not shown." }];
             }
 
             var forwardStarted = Stopwatch.StartNew();

@@ -7,9 +7,12 @@ internal sealed class SshDestination(string alias, HermesAddress address, SshLog
 
     public string Type => SshDestinationFactory.TypeName;
 
-    public async Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, CancellationToken cancellationToken) =>
+        DeliverAsync(snapshot, DeliveryOptions.Default, cancellationToken);
+
+    public async Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
     {
-        var result = await transfer.PushAsync(snapshot, address, login, gateway: null, cancellationToken).ConfigureAwait(false);
+        var result = await transfer.PushAsync(snapshot, address, login, gateway: null, options, cancellationToken).ConfigureAwait(false);
         return [result.ToDeliveryResult()];
     }
 }

@@ -90,6 +90,31 @@ public sealed class ArmadaLocalDestinationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_dry_run_lists_what_every_agent_would_get_and_changes_no_ship()
+    {
+        var first = await AddShipAsync();
+        var second = await AddShipAsync();
+        Directory.CreateDirectory(Path.Combine(second.HermesPath, "app-config"));
+        File.WriteAllText(Path.Combine(second.HermesPath, "app-config", "app.conf"), "old");
+        File.WriteAllText(Path.Combine(second.HermesPath, "app-config", "stale.conf"), "stale");
+        var destination = Create($$"""{"type": "armada-local", "armada_api": "{{_armada.BaseUrl}}"}""");
+
+        var results = await destination.DeliverAsync(new Snapshot("test", SnapshotDirectory, "app-config", "r1"), new DeliveryOptions { DryRun = true }, CancellationToken.None);
+
+        Assert.Equal(2, results.Count);
+        Assert.All(results, r => Assert.True(r.Succeeded, r.Error));
+        var toFirst = Assert.Single(results, r => r.Target.Contains(first.AgentAddress, StringComparison.Ordinal));
+        Assert.Equal(["app.conf", "nested/deep.conf"], toFirst.Changes!.Created.Order(StringComparer.Ordinal));
+        var toSecond = Assert.Single(results, r => r.Target.Contains(second.AgentAddress, StringComparison.Ordinal));
+        Assert.Equal(["nested/deep.conf"], toSecond.Changes!.Created);
+        Assert.Equal(["app.conf"], toSecond.Changes.Updated);
+        Assert.Equal(["stale.conf"], toSecond.Changes.Deleted);
+        Assert.Null(Read(first.HermesPath, "app-config/app.conf"));
+        Assert.Equal("old", Read(second.HermesPath, "app-config/app.conf"));
+        Assert.Equal("stale", Read(second.HermesPath, "app-config/stale.conf"));
+    }
+
+    [Fact]
     public async Task A_dead_agent_is_an_error_of_its_own_and_the_others_are_still_served()
     {
         var first = await AddShipAsync();

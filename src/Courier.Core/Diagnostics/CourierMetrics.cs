@@ -42,6 +42,12 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
     public ValueTask OnReportAsync(UpdateReport report, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(report);
+        if (report.DryRun)
+        {
+            // A dry run delivered nothing: no update, delivery or success to count.
+            return ValueTask.CompletedTask;
+        }
+
         _updates.Add(1, new("trigger", TriggerKinds.Of(report.Trigger)), new("outcome", Outcome(report.Succeeded)));
         var finishedAt = (report.StartedAt + report.Duration).ToUnixTimeSeconds();
         foreach (var source in report.Sources)

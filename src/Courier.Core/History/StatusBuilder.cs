@@ -7,6 +7,9 @@ public static class StatusBuilder
     public static CourierStatus Build(IReadOnlyList<UpdateReport> reports, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(reports);
+
+        // A dry run delivered nothing: it is in the history, never in what a target has.
+        reports = [.. reports.Where(report => !report.DryRun)];
         var sources = new SortedDictionary<string, SourceState>(StringComparer.Ordinal);
         foreach (var report in reports)
         {

@@ -15,7 +15,7 @@ namespace Courier.Core.Transfer;
 /// as the original's rsync did. Transient failures are tried again (<see cref="TransferRetries"/>).
 /// </summary>
 internal sealed partial class RsyncTransfer(
-    IOptions<CourierOptions> options,
+    IOptions<CourierOptions> settings,
     ISshCommandBuilder ssh,
     ISshTunnelFactory tunnels,
     ProcessRunner processes,
@@ -23,9 +23,17 @@ internal sealed partial class RsyncTransfer(
     ILogger<RsyncTransfer> logger) : IFileTransfer
 {
     public Task<TransferResult> PushAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, CancellationToken cancellationToken) =>
-        TransferRetries.RunAsync(options.Value.Retries, time, ct => PushOnceAsync(snapshot, target, login, gateway, ct), cancellationToken);
+        PushAsync(snapshot, target, login, gateway, DeliveryOptions.Default, cancellationToken);
 
-    private async Task<TransferResult> PushOnceAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, CancellationToken cancellationToken)
+    /// <summary>A push, or its dry run (<c>--dry-run --itemize-changes</c>, no <c>mkdir</c>), with the same retries.</summary>
+    public Task<TransferResult> PushAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, DeliveryOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var dryRun = options.DryRun;
+        return TransferRetries.RunAsync(settings.Value.Retries, time, ct => PushOnceAsync(snapshot, target, login, gateway, dryRun, ct), cancellationToken);
+    }
+
+    private async Task<TransferResult> PushOnceAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, bool dryRun, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(target);
@@ -51,7 +59,7 @@ internal sealed partial class RsyncTransfer(
                     return Failed(snapshot.SourceId, targetName, loginFailure, started, exitCode: 255);
                 }
 
-                return await RunRsyncAsync(snapshot, target, target.Host, [.. sshArguments, .. shared.Arguments], login, targetName, started, shared.Abandon, cancellationToken).ConfigureAwait(false);
+                return await RunRsyncAsync(snapshot, target, target.Host, [.. sshArguments, .. shared.Arguments], login, targetName, started, shared.Abandon, dryRun, cancellationToken).ConfigureAwait(false);
             }
 
             var request = new SshTunnelRequest(gateway, target.Host, target.Port)
@@ -59,7 +67,7 @@ internal sealed partial class RsyncTransfer(
                 ReadinessProbe = (port, ct) => SshAnswersAsync(port, target, login, ct),
             };
             await using var tunnel = await tunnels.OpenAsync(request, cancellationToken).ConfigureAwait(false);
-            return await RunRsyncAsync(snapshot, target, "127.0.0.1", SshArguments(target, "127.0.0.1", tunnel.LocalPort, login), login, $"{targetName} via {gateway}", started, sessionHung: null, cancellationToken).ConfigureAwait(false);
+            return await RunRsyncAsync(snapshot, target, "127.0.0.1", SshArguments(target, "127.0.0.1", tunnel.LocalPort, login), login, $"{targetName} via {gateway}", started, sessionHung: null, dryRun, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -68,20 +76,26 @@ internal sealed partial class RsyncTransfer(
     }
 
     // sessionHung ends the shared connection the run goes through, when rsync's output outlives rsync.
-    private async Task<TransferResult> RunRsyncAsync(Snapshot snapshot, HermesAddress target, string host, IReadOnlyList<string> sshArguments, SshLogin login, string targetName, Stopwatch started, Action? sessionHung, CancellationToken cancellationToken)
+    private async Task<TransferResult> RunRsyncAsync(Snapshot snapshot, HermesAddress target, string host, IReadOnlyList<string> sshArguments, SshLogin login, string targetName, Stopwatch started, Action? sessionHung, bool dryRun, CancellationToken cancellationToken)
     {
         var remoteShell = ShellQuoting.JoinForRsyncRsh([ssh.SshExecutable, .. sshArguments]);
-        var ioTimeout = options.Value.Timeouts.RsyncIo;
+        var ioTimeout = settings.Value.Timeouts.RsyncIo;
         var arguments = new List<string>(ChangeDetection(snapshot))
         {
             "--recursive", "--compress", "--links", "--delete", "--delay-updates",
             "--exclude=.git*", "--stats", $"--timeout={(long)ioTimeout.TotalSeconds}",
             $"--rsh={remoteShell}",
-            $"--rsync-path={RemoteRsync(target, login)}",
+            $"--rsync-path={RemoteRsync(target, login, dryRun)}",
         };
 
-        // The list of changed files is only for the debug log: without it, a first delivery's output is its statistics alone, not a line per file per target.
-        if (logger.IsEnabled(LogLevel.Debug))
+        // A dry run differs from a delivery by these two flags only, so it lists exactly what the delivery then changes.
+        // Otherwise the list of changed files is only for the debug log: without it, a first delivery's output is its
+        // statistics alone, not a line per file per target.
+        if (dryRun)
+        {
+            arguments.AddRange(["--dry-run", "--itemize-changes"]);
+        }
+        else if (logger.IsEnabled(LogLevel.Debug))
         {
             arguments.Add("--itemize-changes");
         }
@@ -95,12 +109,12 @@ internal sealed partial class RsyncTransfer(
             // rsync's own --timeout bounds a silent peer; the update's deadline bounds the whole run. Through a shared
             // connection, a hung remote command keeps rsync's standard error open in the master after rsync ends: the
             // master is then ended too.
-            var run = new ProcessRun(options.Value.Ssh.RsyncExecutable, arguments) { DeadlineName = "the update's deadline", OutputHeld = sessionHung };
+            var run = new ProcessRun(settings.Value.Ssh.RsyncExecutable, arguments) { DeadlineName = "the update's deadline", OutputHeld = sessionHung };
             result = await processes.RunAsync(run, cancellationToken).ConfigureAwait(false);
         }
         catch (Win32Exception e)
         {
-            return Failed(snapshot.SourceId, targetName, $"could not run rsync ({options.Value.Ssh.RsyncExecutable}): {e.Message}. Is rsync installed?", started);
+            return Failed(snapshot.SourceId, targetName, $"could not run rsync ({settings.Value.Ssh.RsyncExecutable}): {e.Message}. Is rsync installed?", started);
         }
 
         LogRsyncOutput(targetName, result.StandardOutput, result.StandardError);
@@ -111,6 +125,13 @@ internal sealed partial class RsyncTransfer(
                 ?? $"rsync to {targetName} failed with exit code {result.ExitCode} ({RsyncExitCodes.Meaning(result.ExitCode)}): {Explain(result.ExitCode, result.StandardError, ioTimeout)}";
             LogTransferFailed(snapshot.SourceId, targetName, result.ExitCode, (long)elapsed.TotalMilliseconds, error);
             return new TransferResult(targetName, false, result.ExitCode, error, 0, elapsed);
+        }
+
+        if (dryRun)
+        {
+            var changes = ItemizedChanges.Parse(result.StandardOutput);
+            LogDryRun(snapshot.SourceId, targetName, changes.Created.Count, changes.Updated.Count, changes.Deleted.Count, (long)elapsed.TotalMilliseconds);
+            return new TransferResult(targetName, true, 0, null, 0, elapsed) { Changes = changes };
         }
 
         var bytes = BytesSent(result.StandardOutput);
@@ -148,7 +169,7 @@ internal sealed partial class RsyncTransfer(
         var outcome = await processes.RunAsync(
             ssh.SshExecutable,
             [.. SshArguments(target, "127.0.0.1", port, login), "-l", login.User, "--", "127.0.0.1", "true"],
-            TimeSpan.FromSeconds(2 * options.Value.Ssh.ConnectTimeoutSeconds),
+            TimeSpan.FromSeconds(2 * settings.Value.Ssh.ConnectTimeoutSeconds),
             "twice Courier:Ssh:ConnectTimeoutSeconds",
             cancellationToken).ConfigureAwait(false);
         return outcome.ExitCode == 0;
@@ -183,7 +204,7 @@ internal sealed partial class RsyncTransfer(
 
         if (standardError.Contains("during banner exchange", StringComparison.Ordinal) || standardError.Contains("Connection timed out", StringComparison.Ordinal))
         {
-            return $"no answer within Courier:Ssh:ConnectTimeoutSeconds ({options.Value.Ssh.ConnectTimeoutSeconds} s). {said}";
+            return $"no answer within Courier:Ssh:ConnectTimeoutSeconds ({settings.Value.Ssh.ConnectTimeoutSeconds} s). {said}";
         }
 
         return said;
@@ -193,13 +214,13 @@ internal sealed partial class RsyncTransfer(
     /// The remote command rsync starts. It first makes the hermes path when missing, as the original's rsync did
     /// (rsync's --mkpath needs 3.2.3 on both sides): best effort, never blocking rsync, and with <c>sudo -n</c> so
     /// a sudoers entry allowing only rsync just skips it. ssh hands the command to the remote shell as one string,
-    /// so the path is single-quoted.
+    /// so the path is single-quoted. A dry run makes nothing: rsync itself then reports a missing directory's files as created.
     /// </summary>
-    private static string RemoteRsync(HermesAddress target, SshLogin login)
+    private static string RemoteRsync(HermesAddress target, SshLogin login, bool dryRun)
     {
         var sudo = login.Sudo ? "sudo " : string.Empty;
         var root = target.Path.TrimEnd('/');
-        return root.Length == 0 ? $"{sudo}rsync" : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuoting.ForPosixShell(root)} 2>/dev/null; {sudo}rsync";
+        return root.Length == 0 || dryRun ? $"{sudo}rsync" : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuoting.ForPosixShell(root)} 2>/dev/null; {sudo}rsync";
     }
 
     private TransferResult Failed(string source, string target, string error, Stopwatch started, int exitCode = -1)
@@ -213,6 +234,9 @@ internal sealed partial class RsyncTransfer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pushed {Source} to {Target}: exit code {ExitCode} in {ElapsedMs} ms, {BytesSent} bytes sent")]
     private partial void LogTransferred(string source, string target, int exitCode, long elapsedMs, long bytesSent);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Dry run of {Source} to {Target}: {Created} files to create, {Updated} to update, {Deleted} to delete, in {ElapsedMs} ms")]
+    private partial void LogDryRun(string source, string target, int created, int updated, int deleted, long elapsedMs);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Push of {Source} to {Target} failed: exit code {ExitCode} after {ElapsedMs} ms: {Error}")]
     private partial void LogTransferFailed(string source, string target, int exitCode, long elapsedMs, string error);

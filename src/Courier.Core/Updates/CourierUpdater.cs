@@ -21,8 +21,14 @@ internal sealed partial class CourierUpdater(
     IOptions<CourierOptions> options,
     TimeProvider time,
     IEnumerable<IUpdateReportSink> reportSinks,
+    IReportStore history,
     ILogger<CourierUpdater> logger) : ICourierUpdater
 {
+    /// <summary>The delivery key of dry runs: a dry run never joins a real update of a source, nor a real update a dry run.</summary>
+    internal const string DryRunDeliveries = "dry-run destinations";
+
+    private static readonly DeliveryOptions DryRunOptions = new() { DryRun = true };
+
     /// <summary>Delivers the sources <paramref name="trigger"/> concerns to their destinations.</summary>
     public Task<UpdateReport> UpdateAsync(UpdateTrigger trigger, CancellationToken cancellationToken)
     {
@@ -42,8 +48,37 @@ internal sealed partial class CourierUpdater(
             string.Join(" or ", triggers.Select(Describe)),
             SourceUpdateCoordinator.ConfiguredDestinations,
             triggers,
-            (source, snapshot, ct) => DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, ct),
+            (source, snapshot, ct) => DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, DeliveryOptions.Default, ct),
             cancellationToken);
+    }
+
+    /// <summary>
+    /// Pulls and validates what <paramref name="triggers"/> concern, then asks every target what a delivery would
+    /// change, changing nothing; each result carries the revision of the last successful delivery to it in the history.
+    /// </summary>
+    public async Task<UpdateReport> DryRunAsync(IReadOnlyList<UpdateTrigger> triggers, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(triggers);
+        var destinations = new Lazy<LoadedDestinations>(configuration.LoadDestinations, LazyThreadSafetyMode.ExecutionAndPublication);
+        var status = new Lazy<Task<CourierStatus>>(async () => StatusBuilder.Build(await history.AllAsync(CancellationToken.None).ConfigureAwait(false), time.GetUtcNow()), LazyThreadSafetyMode.ExecutionAndPublication);
+        return await RunAsync(
+            string.Join(" or ", triggers.Select(Describe)),
+            DryRunDeliveries,
+            triggers,
+            async (source, snapshot, ct) =>
+            {
+                var reports = await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, DryRunOptions, ct).ConfigureAwait(false);
+                var known = (await status.Value.ConfigureAwait(false)).Sources.FirstOrDefault(s => s.Source == source.Id)?.Targets ?? [];
+                return [.. reports.Select(report => report with
+                {
+                    Deliveries = [.. report.Deliveries.Select(delivery => delivery with
+                    {
+                        CurrentRevision = known.FirstOrDefault(t => t.Destination == report.Alias && t.Target == delivery.Target)?.LastSuccess?.Revision,
+                    })],
+                })];
+            },
+            cancellationToken,
+            dryRun: true).ConfigureAwait(false);
     }
 
     /// <summary>Delivers every source to one hermes address (<c>POST /update_hermes</c>), with the host's SSH login.</summary>
@@ -68,7 +103,8 @@ internal sealed partial class CourierUpdater(
         string deliveryKey,
         IReadOnlyList<UpdateTrigger> triggers,
         Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        bool dryRun = false)
     {
         var startedAt = time.GetUtcNow();
         var stopwatch = Stopwatch.StartNew();
@@ -86,7 +122,7 @@ internal sealed partial class CourierUpdater(
             parallel,
             async (index, ct) => reports[index] = await UpdateSourceAsync(matching[index], loaded.ValidationOf(matching[index]), deliveryKey, deliver, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
-        var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports) { Id = id };
+        var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports) { Id = id, DryRun = dryRun };
         foreach (var error in report.Sources.SelectMany(Errors))
         {
             LogDeliveryError(error);

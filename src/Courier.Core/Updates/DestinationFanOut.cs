@@ -11,7 +11,7 @@ namespace Courier.Core.Updates;
 /// </summary>
 internal static class DestinationFanOut
 {
-    public static async Task<IReadOnlyList<DestinationReport>> DeliverAsync(ISource source, Snapshot snapshot, LoadedDestinations loaded, int maxParallel, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<DestinationReport>> DeliverAsync(ISource source, Snapshot snapshot, LoadedDestinations loaded, int maxParallel, DeliveryOptions options, CancellationToken cancellationToken)
     {
         using var slots = new SemaphoreSlim(maxParallel, maxParallel);
         var deliveries = source.Destinations.Select(async alias =>
@@ -32,7 +32,7 @@ internal static class DestinationFanOut
                 return [new DestinationReport(alias, $"destination alias \"{alias}\" of source {source.Id} is not defined in {where}.", [])];
             }
 
-            var reports = await Task.WhenAll(destinations.Select(destination => DeliverInTurnAsync(destination, snapshot, slots, cancellationToken))).ConfigureAwait(false);
+            var reports = await Task.WhenAll(destinations.Select(destination => DeliverInTurnAsync(destination, snapshot, options, slots, cancellationToken))).ConfigureAwait(false);
             return (IReadOnlyList<DestinationReport>)reports;
         });
 
@@ -40,12 +40,12 @@ internal static class DestinationFanOut
         return [.. results.SelectMany(reports => reports)];
     }
 
-    private static async Task<DestinationReport> DeliverInTurnAsync(IDestination destination, Snapshot snapshot, SemaphoreSlim slots, CancellationToken cancellationToken)
+    private static async Task<DestinationReport> DeliverInTurnAsync(IDestination destination, Snapshot snapshot, DeliveryOptions options, SemaphoreSlim slots, CancellationToken cancellationToken)
     {
         await slots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await DeliverAsync(destination, snapshot, cancellationToken).ConfigureAwait(false);
+            return await DeliverAsync(destination, snapshot, options, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -53,15 +53,22 @@ internal static class DestinationFanOut
         }
     }
 
-    private static async Task<DestinationReport> DeliverAsync(IDestination destination, Snapshot snapshot, CancellationToken cancellationToken)
+    private static async Task<DestinationReport> DeliverAsync(IDestination destination, Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
     {
         using var activity = CourierTelemetry.ActivitySource.StartActivity("courier.deliver")?
             .SetTag("courier.source", snapshot.SourceId).SetTag("courier.destination", destination.Alias).SetTag("courier.destination.type", destination.Type);
         try
         {
-            var results = await destination.DeliverAsync(snapshot, cancellationToken).ConfigureAwait(false);
+            var results = options.DryRun
+                ? await destination.DeliverAsync(snapshot, options, cancellationToken).ConfigureAwait(false)
+                : await destination.DeliverAsync(snapshot, cancellationToken).ConfigureAwait(false);
             activity?.SetStatus(results.All(r => r.Succeeded) ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
             return new DestinationReport(destination.Alias, null, results) { Type = destination.Type };
+        }
+        catch (NotSupportedException e) when (options.DryRun)
+        {
+            // A plugin built before dry runs: nothing was done.
+            return new DestinationReport(destination.Alias, e.Message, []) { Type = destination.Type };
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

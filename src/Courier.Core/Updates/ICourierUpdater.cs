@@ -21,4 +21,13 @@ public interface ICourierUpdater
     /// does), with the configured default SSH login.
     /// </summary>
     Task<UpdateReport> UpdateHermesAsync(HermesAddress target, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// A dry run of <see cref="UpdateAsync(IReadOnlyList{UpdateTrigger}, CancellationToken)"/>: pulls and validates as an
+    /// update does, then changes nothing on any target and reports for each what a delivery would change
+    /// (<see cref="DeliveryResult.Changes"/>) and the revision it has as far as Courier knows
+    /// (<see cref="DeliveryResult.CurrentRevision"/>). The report is marked <see cref="UpdateReport.DryRun"/>.
+    /// </summary>
+    Task<UpdateReport> DryRunAsync(IReadOnlyList<UpdateTrigger> triggers, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"{GetType().Name} cannot do a dry run.");
 }

@@ -46,10 +46,39 @@ internal static class CourierApi
     }
 
     private static async Task<IResult> UpdateAll(HttpContext context, CourierUpdater updater) =>
-        Answer(context, await updater.UpdateAsync(UpdateTrigger.All, context.RequestAborted).ConfigureAwait(false));
+        Answer(context, await UpdateOrDryRunAsync(context, updater, UpdateTrigger.All).ConfigureAwait(false));
+
+    /// <summary><c>?dry_run=true</c>: the same pull and validation, then what each target would change, changing nothing.</summary>
+    private static Task<UpdateReport> UpdateOrDryRunAsync(HttpContext context, CourierUpdater updater, UpdateTrigger trigger) =>
+        IsDryRun(context)
+            ? updater.DryRunAsync([trigger], context.RequestAborted)
+            : updater.UpdateAsync(trigger, context.RequestAborted);
+
+    private static bool IsDryRun(HttpContext context)
+    {
+        var values = context.Request.Query["dry_run"];
+        if (values.Count == 0)
+        {
+            return false;
+        }
+
+        var value = values[^1];
+        return value switch
+        {
+            _ when string.Equals(value, "true", StringComparison.OrdinalIgnoreCase) || value == "1" => true,
+            _ when string.Equals(value, "false", StringComparison.OrdinalIgnoreCase) || value == "0" => false,
+            _ => throw new BadRequestException($"dry_run must be true or false, not \"{value}\"."),
+        };
+    }
 
     private static async Task<IResult> UpdateHermes(HttpContext context, CourierUpdater updater, HermesTargetPolicy policy)
     {
+        if (IsDryRun(context))
+        {
+            // Never a real delivery for a caller who asked for none.
+            throw new BadRequestException("/update_hermes has no dry run; use /update_all?dry_run=true.");
+        }
+
         var body = (await RequestBody.ReadAsync(context.Request, required: true, context.RequestAborted).ConfigureAwait(false))!.RequireObject();
         HermesAddress target;
         try
@@ -76,7 +105,7 @@ internal static class CourierApi
     {
         var body = await RequestBody.ReadAsync(context.Request, required: false, context.RequestAborted).ConfigureAwait(false);
         var subdirectory = body?.GetString("subdirectory", required: false);
-        return Answer(context, await updater.UpdateAsync(UpdateTrigger.HermesDirectory(subdirectory), context.RequestAborted).ConfigureAwait(false));
+        return Answer(context, await UpdateOrDryRunAsync(context, updater, UpdateTrigger.HermesDirectory(subdirectory)).ConfigureAwait(false));
     }
 
     private static async Task<IResult> UpdateFromGit(HttpContext context, CourierUpdater updater)
@@ -84,7 +113,7 @@ internal static class CourierApi
         var body = (await RequestBody.ReadAsync(context.Request, required: true, context.RequestAborted).ConfigureAwait(false))!.RequireObject();
         var url = body.GetString("url", required: true)!;
         var branch = body.GetString("branch", required: false) ?? "master";
-        return Answer(context, await updater.UpdateAsync(UpdateTrigger.GitPush(url, branch), context.RequestAborted).ConfigureAwait(false));
+        return Answer(context, await UpdateOrDryRunAsync(context, updater, UpdateTrigger.GitPush(url, branch)).ConfigureAwait(false));
     }
 
     /// <summary>Plain clients (an Armada agent compares the body with "ok") get the original's text; others may ask for the report.</summary>
@@ -93,8 +122,13 @@ internal static class CourierApi
         var status = report.Succeeded ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError;
         context.Response.Headers[UpdateIdHeader] = report.Id;
         var wantsJson = context.Request.Headers.Accept.Any(value => value?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
-        return wantsJson
-            ? Results.Json(report, UpdateReportJson.Options, statusCode: status)
+        if (wantsJson)
+        {
+            return Results.Json(report, UpdateReportJson.Options, statusCode: status);
+        }
+
+        return report.DryRun
+            ? Results.Text(DryRunText.Describe(report), statusCode: status)
             : Results.Text(report.Succeeded ? Ok : Failure, statusCode: status);
     }
 

@@ -63,6 +63,19 @@ internal static class OriginalApiOperations
             "update_from_hermes_directory" => Body("The subdirectory", required: false, Object(("subdirectory", "to-upload"))),
             _ => null,
         };
+        if (route != "update_hermes")
+        {
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "dry_run",
+                In = ParameterLocation.Query,
+                Required = false,
+                Description = "true: pull and validate, then answer what a delivery would change at every target, changing nothing (the report has dry_run, and per delivery changes and current_revision)",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Boolean },
+            });
+        }
+
         var report = await context.GetOrCreateSchemaAsync(typeof(UpdateReport), null, cancellationToken).ConfigureAwait(false);
         var updateId = new Dictionary<string, IOpenApiHeader>
         {

@@ -61,6 +61,29 @@ public sealed class CourierUpdaterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_dry_run_never_delivers_through_a_destination_built_before_dry_runs_and_is_marked_as_one()
+    {
+        var data = Path.GetDirectoryName(_temp.WriteFile("data/a/a.conf", "a"))!;
+        _temp.WriteFile("config/sources/s.json", $$"""[{"type": "test-directory", "path": "{{data}}", "destination_path": "a", "destinations": ["old"]}]""");
+        _temp.WriteFile("config/destinations.json", """{"old": {"type": "recording", "name": "old"}}""");
+        var updater = Updater();
+
+        var report = await updater.DryRunAsync([UpdateTrigger.All], CancellationToken.None);
+
+        Assert.True(report.DryRun);
+        Assert.False(report.Succeeded);
+        var source = Assert.Single(report.Sources);
+        Assert.NotNull(source.Revision);
+        var destination = Assert.Single(source.Destinations);
+        Assert.Empty(destination.Deliveries);
+        Assert.Contains("the recording destination cannot do a dry run", destination.Error, StringComparison.Ordinal);
+
+        var real = await updater.UpdateAsync(UpdateTrigger.All, CancellationToken.None);
+        Assert.False(real.DryRun);
+        Assert.Equal("old:a", Assert.Single(Assert.Single(Assert.Single(real.Sources).Destinations).Deliveries).Target);
+    }
+
+    [Fact]
     public async Task A_broken_destination_alias_fails_only_the_sources_that_use_it()
     {
         var data = Path.GetDirectoryName(_temp.WriteFile("data/a/a.conf", "a"))!;

@@ -1,0 +1,30 @@
+namespace Courier;
+
+/// <summary>How a delivery runs: for real (the default), or as a dry run that only finds out what it would change.</summary>
+/// <remarks>Grows without breaking plugins: new fields come as init-only properties with defaults.</remarks>
+public sealed record DeliveryOptions
+{
+    /// <summary>A real delivery.</summary>
+    public static DeliveryOptions Default { get; } = new();
+
+    /// <summary>
+    /// Whether nothing is changed on any target: the transfer runs with rsync's <c>--dry-run --itemize-changes</c> (its
+    /// other flags as a real delivery's) and reports in <see cref="TransferResult.Changes"/> what a delivery would
+    /// create, update and delete; no hermes path is made and no remote Courier is asked to forward.
+    /// </summary>
+    public bool DryRun { get; init; }
+}
+
+/// <summary>
+/// What a delivery changes, or would change, in a target directory: paths relative to it, with <c>/</c> between
+/// directories, in rsync's order. Files and symbolic links only: a directory shows in the paths below it (an empty
+/// directory made or removed is not listed).
+/// </summary>
+/// <param name="Created">Files the target does not have yet.</param>
+/// <param name="Updated">Files the target has with other contents (or, when file times are compared, another time).</param>
+/// <param name="Deleted">Files the target has that the snapshot does not (rsync's <c>--delete</c>).</param>
+public sealed record FileChanges(IReadOnlyList<string> Created, IReadOnlyList<string> Updated, IReadOnlyList<string> Deleted)
+{
+    /// <summary>No change.</summary>
+    public static FileChanges None { get; } = new([], [], []);
+}
