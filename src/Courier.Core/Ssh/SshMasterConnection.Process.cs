@@ -62,9 +62,11 @@ internal sealed partial class SshMasterConnection
                 said = _standardError.ToString().Trim();
             }
 
-            if (_ready.TrySetResult(false))
+            // Why it never logged in is written before the waiting runs are woken: they read it at once.
+            if (!_ready.Task.IsCompleted)
             {
                 NeverLoggedIn(said);
+                _ready.TrySetResult(false);
             }
 
             LogEnded(Destination, process.ExitCode, said);
