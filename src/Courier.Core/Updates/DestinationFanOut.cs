@@ -59,16 +59,11 @@ internal static class DestinationFanOut
             .SetTag("courier.source", snapshot.SourceId).SetTag("courier.destination", destination.Alias).SetTag("courier.destination.type", destination.Type);
         try
         {
-            var results = options.DryRun
-                ? await destination.DeliverAsync(snapshot, options, cancellationToken).ConfigureAwait(false)
-                : await destination.DeliverAsync(snapshot, cancellationToken).ConfigureAwait(false);
+            // A plugin built before dry runs gets IDestination's default member: a real delivery as before, or for a
+            // dry run a NotSupportedException, reported below like any failure of the destination (nothing was done).
+            var results = await destination.DeliverAsync(snapshot, options, cancellationToken).ConfigureAwait(false);
             activity?.SetStatus(results.All(r => r.Succeeded) ? ActivityStatusCode.Ok : ActivityStatusCode.Error);
             return new DestinationReport(destination.Alias, null, results) { Type = destination.Type };
-        }
-        catch (NotSupportedException e) when (options.DryRun)
-        {
-            // A plugin built before dry runs: nothing was done.
-            return new DestinationReport(destination.Alias, e.Message, []) { Type = destination.Type };
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
