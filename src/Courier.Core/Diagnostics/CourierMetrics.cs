@@ -58,8 +58,7 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
             }
 
             _pulls.Add(1, new KeyValuePair<string, object?>("source.type", source.Type));
-            // A snapshot that failed its validation was pulled: that is not a pull failure.
-            if (source.Error is not null && source.Validation is not { Passed: false })
+            if (source.PullFailed())
             {
                 _pullFailures.Add(1, new KeyValuePair<string, object?>("source.type", source.Type));
             }

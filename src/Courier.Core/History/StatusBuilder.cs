@@ -40,7 +40,7 @@ public static class StatusBuilder
         public void Apply(UpdateReport report, SourceReport source)
         {
             _lastUpdate = report.Id;
-            if (source.Error is not null && source.Validation is not { Passed: false })
+            if (source.PullFailed())
             {
                 _pullError = source.Error;
                 _failingSince ??= report.StartedAt;
