@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Courier;
@@ -44,13 +43,7 @@ public static class PollIntervals
             return null;
         }
 
-        TimeSpan? interval = value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetDouble(out var seconds) && double.IsFinite(seconds) && seconds <= Maximum.TotalSeconds => TimeSpan.FromSeconds(seconds),
-            JsonValueKind.String when TimeSpan.TryParseExact(value.GetString(), "c", CultureInfo.InvariantCulture, out var span) => span,
-            _ => null,
-        };
-        if (interval is not { } found || found < Minimum || found > Maximum)
+        if (JsonDurations.Read(value, Maximum) is not { } found || found < Minimum || found > Maximum)
         {
             throw entry.Error($"\"{name}\" must be a number of seconds (300) or a time span (\"00:05:00\") from {Minimum} to {Maximum}, found {value.GetRawText()}.");
         }

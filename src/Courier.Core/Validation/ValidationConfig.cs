@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Courier.Core.Validation;
@@ -125,13 +124,7 @@ internal static class ValidationConfig
             return null;
         }
 
-        TimeSpan? timeout = value.ValueKind switch
-        {
-            JsonValueKind.Number when value.TryGetDouble(out var seconds) && double.IsFinite(seconds) && seconds > 0 && seconds <= MaxTimeout.TotalSeconds => TimeSpan.FromSeconds(seconds),
-            JsonValueKind.String when TimeSpan.TryParseExact(value.GetString(), "c", CultureInfo.InvariantCulture, out var span) => span,
-            _ => null,
-        };
-        return timeout is { } found && found > TimeSpan.Zero && found <= MaxTimeout
+        return JsonDurations.Read(value, MaxTimeout) is { } found && found > TimeSpan.Zero && found <= MaxTimeout
             ? found
             : throw definition.Error($"\"{FieldName}\" check #{number}: \"timeout\" must be a time span (\"00:00:10\") or a number of seconds, more than 0 and at most {MaxTimeout:c}, found {value.GetRawText()}.");
     }
