@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Courier.Sources.Git;
 
@@ -7,25 +6,17 @@ namespace Courier.Sources.Git;
 /// One <c>ssh HOST git-upload-pack 'PATH'</c> process of a fetch. Reads wait at most
 /// <c>Courier:Timeouts:GitInactivity</c> for bytes and never past <c>Courier:Timeouts:GitFetch</c>; on either, or on
 /// cancellation, the process tree is killed (the blocked read then ends). Through a shared connection the master
-/// holds the session's pipes too: when they stay open <see cref="HeldPipesGrace"/> after the kill, the shared
+/// holds the session's pipes too: when they stay open <see cref="HeldOutput.Grace"/> after the kill, the shared
 /// connection is ended as well. Disposing always waits for the process, and for its standard error boundedly.
 /// </summary>
 internal sealed class GitSshProcess : IDisposable
 {
     private const int StandardErrorLimit = 8 * 1024;
 
-    /// <summary>How long the pipes may stay open after ssh was killed at a deadline before the shared connection is ended.</summary>
-    private static readonly TimeSpan HeldPipesGrace = TimeSpan.FromSeconds(3);
-
-    /// <summary>The same after a fetch that went well: a loaded machine may close them late, and others use the connection.</summary>
-    private static readonly TimeSpan HeldPipesGraceAfterSuccess = TimeSpan.FromSeconds(15);
-
-    /// <summary>How much longer standard error is waited for after that; then it is given up.</summary>
-    private static readonly TimeSpan HeldPipesLimit = TimeSpan.FromSeconds(5);
     private readonly Process _process;
     private readonly GitSshFetch _fetch;
     private readonly Stopwatch _started = Stopwatch.StartNew();
-    private readonly StringBuilder _standardError = new();
+    private readonly OutputTail _standardError = new(StandardErrorLimit);
     private readonly CancellationTokenRegistration _cancellation;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private Task _standardErrorRead = Task.CompletedTask;
@@ -44,11 +35,7 @@ internal sealed class GitSshProcess : IDisposable
     {
         get
         {
-            string said;
-            lock (_standardError)
-            {
-                said = string.Join(" | ", _standardError.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(5));
-            }
+            var said = string.Join(" | ", _standardError.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(5));
 
             return _killedBecause is { } reason ? (said.Length > 0 ? $"{reason} (ssh said: {said})" : reason) : (said.Length > 0 ? said : null);
         }
@@ -90,7 +77,7 @@ internal sealed class GitSshProcess : IDisposable
         var started = new GitSshProcess(process, fetch);
         process.Start();
         // Read here rather than with BeginErrorReadLine, whose end Process.WaitForExit() waits for without a bound.
-        started._standardErrorRead = started.KeepStandardErrorAsync();
+        started._standardErrorRead = started._standardError.ReadToEndAsync(process.StandardError);
         return started;
     }
 
@@ -147,12 +134,12 @@ internal sealed class GitSshProcess : IDisposable
         }
 
         _process.WaitForExit();
-        if (!_standardErrorRead.Wait(_killedBecause is null ? HeldPipesGraceAfterSuccess : HeldPipesGrace))
+        if (!_standardErrorRead.Wait(_killedBecause is null ? HeldOutput.GraceAfterSuccess : HeldOutput.Grace))
         {
             // ssh has ended, yet its standard error is open: the shared connection's master holds it for a session
             // the server never ended (its command hangs).
             _fetch.AbandonConnection();
-            _standardErrorRead.Wait(HeldPipesLimit);
+            _standardErrorRead.Wait(HeldOutput.Limit);
         }
 
         _cancellation.Dispose();
@@ -161,13 +148,13 @@ internal sealed class GitSshProcess : IDisposable
 
     /// <summary>
     /// Bounds one read or write: at the deadline ssh is killed; when the blocked call still has not returned
-    /// <see cref="HeldPipesGrace"/> later, the shared connection holding the pipes is ended too.
+    /// <see cref="HeldOutput.Grace"/> later, the shared connection holding the pipes is ended too.
     /// </summary>
     private GitSshWatchdog Watch()
     {
         var wait = Wait();
         var watchdog = new GitSshWatchdog(_fetch.CancellationToken);
-        watchdog.Start(wait.Limit, () => Kill(wait.Reason), HeldPipesGrace, _fetch.AbandonConnection);
+        watchdog.Start(wait.Limit, () => Kill(wait.Reason), HeldOutput.Grace, _fetch.AbandonConnection);
         return watchdog;
     }
 
@@ -201,28 +188,6 @@ internal sealed class GitSshProcess : IDisposable
         catch (InvalidOperationException)
         {
             // Exited already (or never started): nothing to kill.
-        }
-    }
-
-    /// <summary>Keeps the first lines of what ssh says, reading to the end so that it never blocks on a full pipe.</summary>
-    private async Task KeepStandardErrorAsync()
-    {
-        try
-        {
-            while (await _process.StandardError.ReadLineAsync().ConfigureAwait(false) is { } line)
-            {
-                lock (_standardError)
-                {
-                    if (_standardError.Length < StandardErrorLimit)
-                    {
-                        _standardError.Append(line).Append('\n');
-                    }
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
-        {
-            // The pipe went away.
         }
     }
 

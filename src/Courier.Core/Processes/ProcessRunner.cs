@@ -29,18 +29,6 @@ internal sealed class ProcessRunner
     /// <summary>The most characters of each output stream kept (the last ones).</summary>
     public const int OutputLimit = 64 * 1024;
 
-    /// <summary>How long the output may stay open after the process failed or was ended before <see cref="ProcessRun.OutputHeld"/> is told.</summary>
-    internal static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(3);
-
-    /// <summary>
-    /// The same after the process succeeded: its peer did its part, so output still open is most likely a loaded
-    /// machine closing it late, and ending its holder (a shared connection other runs use) would cost more.
-    /// </summary>
-    internal static readonly TimeSpan OutputGraceAfterSuccess = TimeSpan.FromSeconds(15);
-
-    /// <summary>How much longer the output is waited for after that; then it is given up.</summary>
-    internal static readonly TimeSpan HeldOutputLimit = TimeSpan.FromSeconds(5);
-
     /// <summary>
     /// Runs <paramref name="executable"/> to its end. When <paramref name="deadline"/> passes first, the process tree
     /// is killed and a <see cref="ProcessDeadlineException"/> says "<paramref name="deadlineName"/>".
@@ -87,7 +75,7 @@ internal sealed class ProcessRunner
         }
 
         var succeeded = endedItself && process.ExitCode == 0;
-        await DrainAsync(reading, succeeded ? OutputGraceAfterSuccess : OutputGrace, run.OutputHeld).ConfigureAwait(false);
+        await DrainAsync(reading, succeeded ? HeldOutput.GraceAfterSuccess : HeldOutput.Grace, run.OutputHeld).ConfigureAwait(false);
         if (!endedItself)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -132,7 +120,7 @@ internal sealed class ProcessRunner
         }
 
         outputHeld?.Invoke();
-        await EndsWithinAsync(reading, HeldOutputLimit).ConfigureAwait(false);
+        await EndsWithinAsync(reading, HeldOutput.Limit).ConfigureAwait(false);
     }
 
     private static async Task<bool> EndsWithinAsync(Task task, TimeSpan limit)

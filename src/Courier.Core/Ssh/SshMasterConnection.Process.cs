@@ -42,7 +42,7 @@ internal sealed partial class SshMasterConnection
     {
         using (process)
         {
-            var reading = KeepStandardErrorAsync(process.StandardError);
+            var reading = _standardError.ReadToEndAsync(process.StandardError);
             try
             {
                 await process.WaitForExitAsync(_stop.Token).ConfigureAwait(false);
@@ -56,11 +56,7 @@ internal sealed partial class SshMasterConnection
             }
 
             await DrainAsync(reading).ConfigureAwait(false);
-            string said;
-            lock (_standardError)
-            {
-                said = _standardError.ToString().Trim();
-            }
+            var said = _standardError.ToString().Trim();
 
             // Why it never logged in is written before the waiting runs are woken: they read it at once.
             if (!_ready.Task.IsCompleted)
@@ -88,28 +84,6 @@ internal sealed partial class SshMasterConnection
         }
 
         FailedAt = _time.GetUtcNow();
-    }
-
-    /// <summary>Keeps the first 4 KiB of what ssh says, reading to the end so that it never blocks on a full pipe.</summary>
-    private async Task KeepStandardErrorAsync(StreamReader standardError)
-    {
-        try
-        {
-            while (await standardError.ReadLineAsync().ConfigureAwait(false) is { } line)
-            {
-                lock (_standardError)
-                {
-                    if (_standardError.Length < 4096)
-                    {
-                        _standardError.AppendLine(line);
-                    }
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            // The pipe went away with the process.
-        }
     }
 
     /// <summary>The rest of ssh's standard error after it exited; bounded, in case something it started still holds the pipe.</summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace Courier.Core.Ssh;
@@ -11,7 +10,7 @@ internal sealed partial class SshMasterConnection
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<bool> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly StringBuilder _standardError = new();
+    private readonly OutputTail _standardError = new(4096);
     private readonly string _socket;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;

@@ -1,8 +1,11 @@
 using System.Text;
 
-namespace Courier.Core.Processes;
+namespace Courier;
 
-/// <summary>Reads a process's output stream to its end, keeping only its last characters.</summary>
+/// <summary>
+/// Reads a process's output stream to its end, keeping only its last characters, readable while it runs. One source file
+/// compiled into each assembly that runs processes (linked from src/Shared).
+/// </summary>
 internal sealed class OutputTail(int limit)
 {
     private readonly StringBuilder _text = new();
