@@ -122,6 +122,13 @@ internal sealed partial class SourcePoller(
                 return;
             }
 
+            if (coordinator.IsUpdating(source.Id))
+            {
+                // An update (the start-up one, say) took the source while the remote was asked: it pulls afresh.
+                LogBusy(source.Id);
+                return;
+            }
+
             if (queue.TryEnqueue($"poll of {source.Id}", [source.PollTrigger]))
             {
                 LogQueued(source.Id, delivered ?? "nothing yet", remote ?? "unknown");
