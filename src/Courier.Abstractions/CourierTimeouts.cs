@@ -29,6 +29,12 @@ public sealed class CourierTimeouts
     /// </summary>
     public TimeSpan Validate { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// One remote step of atomic publish over ssh (default 1 minute): reading a target's release link, switching it,
+    /// removing old releases. A step still running then is killed, and the target keeps the release it had.
+    /// </summary>
+    public TimeSpan Publish { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>A whole update: pulls and deliveries of every source it runs (default 30 minutes).</summary>
     public TimeSpan Update { get; set; } = TimeSpan.FromMinutes(30);
 

@@ -13,6 +13,13 @@ public sealed record DeliveryOptions
     /// create, update and delete; no hermes path is made and no remote Courier is asked to forward.
     /// </summary>
     public bool DryRun { get; init; }
+
+    /// <summary>
+    /// How the files land on each target: the destination entry's <c>"publish"</c>, <c>"keep_releases"</c> and
+    /// <c>"verify"</c>, which the engine reads for every destination type. A destination passes it on to
+    /// <see cref="IFileTransfer"/>; one built before atomic publish is refused an atomic delivery.
+    /// </summary>
+    public PublishOptions Publish { get; init; } = PublishOptions.InPlace;
 }
 
 /// <summary>

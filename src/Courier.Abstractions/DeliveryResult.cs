@@ -16,8 +16,8 @@ public sealed record DeliveryResult(string Target, bool Succeeded, string? Error
     public FileChanges? Changes { get; init; }
 
     /// <summary>
-    /// In a dry run, the revision this target has as far as Courier knows: that of the last successful delivery of the
-    /// source to it in the report history (Courier does not read a revision from targets); null when none is known.
+    /// In a dry run, the revision this target has: read from its release link with atomic publish, otherwise that of
+    /// the last successful delivery of the source to it in the report history; null when none is known.
     /// </summary>
     public string? CurrentRevision { get; init; }
 
@@ -29,4 +29,16 @@ public sealed record DeliveryResult(string Target, bool Succeeded, string? Error
 
     /// <summary>A failure with its reason.</summary>
     public static DeliveryResult Failure(string target, string error, TimeSpan duration) => new(target, false, error, 0, duration);
+
+    /// <summary>
+    /// With atomic publish, the revision the target holds after this delivery, as its release link names it (what it
+    /// held before, when the delivery failed); null when not known (in place, or the target could not be read).
+    /// </summary>
+    public string? Revision { get; init; }
+
+    /// <summary>When the target's release link was last switched (its modification time); null when <see cref="Revision"/> is.</summary>
+    public DateTimeOffset? RevisionSince { get; init; }
+
+    /// <summary>Whether the target already held the snapshot's revision, so nothing was transferred (<c>"verify": "revision"</c>).</summary>
+    public bool Unchanged { get; init; }
 }

@@ -19,13 +19,19 @@ public interface IDestination
     /// Delivers <paramref name="snapshot"/> as <paramref name="options"/> say. In a dry run nothing changes on any
     /// target, and each result's <see cref="DeliveryResult.Changes"/> says what a delivery would change there (pass
     /// <paramref name="options"/> on to <see cref="IFileTransfer"/>). A destination built before dry runs existed
-    /// answers a dry run with <see cref="NotSupportedException"/>: it is never delivered to for real by mistake.
+    /// answers a dry run, or an atomic publish, with <see cref="NotSupportedException"/>: it is never delivered to for real
+    /// by mistake, nor in place when releases were asked for.
     /// </summary>
     Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.DryRun
-            ? throw new NotSupportedException($"the {Type} destination cannot do a dry run (its plugin was built before dry runs); nothing was done.")
-            : DeliverAsync(snapshot, cancellationToken);
+        if (options.DryRun)
+        {
+            throw new NotSupportedException($"the {Type} destination cannot do a dry run (its plugin was built before dry runs); nothing was done.");
+        }
+
+        return options.Publish.Mode == PublishMode.InPlace
+            ? DeliverAsync(snapshot, cancellationToken)
+            : throw new NotSupportedException($"the {Type} destination cannot publish atomically (its plugin was built before atomic publish); nothing was done.");
     }
 }

@@ -14,15 +14,20 @@ public interface IFileTransfer
     /// <summary>
     /// Pushes <paramref name="snapshot"/> to <paramref name="target"/> as <paramref name="options"/> say: as
     /// <see cref="PushAsync(Snapshot, HermesAddress, SshLogin, SshGateway?, CancellationToken)"/>, or as a dry run
-    /// that changes nothing and reports in <see cref="TransferResult.Changes"/> what a push would change. A transfer
-    /// built before dry runs existed answers a dry run with a failure and changes nothing.
+    /// that changes nothing and reports in <see cref="TransferResult.Changes"/> what a push would change, in place or as an
+    /// atomic release (<see cref="DeliveryOptions.Publish"/>). A transfer built before dry runs (or atomic publish) existed
+    /// answers those with a failure and changes nothing.
     /// </summary>
     Task<TransferResult> PushAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, DeliveryOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(target);
-        return options.DryRun
-            ? Task.FromResult(new TransferResult(target.ToString(), false, -1, $"{GetType().Name} cannot do a dry run; nothing was done.", 0, TimeSpan.Zero))
-            : PushAsync(snapshot, target, login, gateway, cancellationToken);
+        if (options.DryRun || options.Publish.Mode != PublishMode.InPlace)
+        {
+            var what = options.DryRun ? "do a dry run" : "publish atomically";
+            return Task.FromResult(new TransferResult(target.ToString(), false, -1, $"{GetType().Name} cannot {what}; nothing was done.", 0, TimeSpan.Zero));
+        }
+
+        return PushAsync(snapshot, target, login, gateway, cancellationToken);
     }
 }

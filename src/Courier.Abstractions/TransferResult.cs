@@ -11,11 +11,26 @@ namespace Courier;
 public sealed record TransferResult(string Target, bool Succeeded, int ExitCode, string? Error, long BytesSent, TimeSpan Duration)
 {
     /// <summary>The same outcome as a <see cref="DeliveryResult"/>.</summary>
-    public DeliveryResult ToDeliveryResult() => new(Target, Succeeded, Error, BytesSent, Duration) { Attempts = Attempts, Changes = Changes };
+    public DeliveryResult ToDeliveryResult() => new(Target, Succeeded, Error, BytesSent, Duration) { Attempts = Attempts, Changes = Changes, Revision = Revision, RevisionSince = RevisionSince, Unchanged = Unchanged, CurrentRevision = CurrentRevision };
 
     /// <summary>How many times the transfer was tried (retries of transient failures included).</summary>
     public int Attempts { get; init; } = 1;
 
     /// <summary>In a dry run that succeeded, what a push would change in the target directory; null otherwise.</summary>
     public FileChanges? Changes { get; init; }
+
+    /// <summary>In a dry run with atomic publish, the revision the target's release link names; null when unknown.</summary>
+    public string? CurrentRevision { get; init; }
+
+    /// <summary>
+    /// With atomic publish, the revision the target holds after this delivery, as its release link names it (what it
+    /// held before, when the delivery failed); null when not known (in place, or the target could not be read).
+    /// </summary>
+    public string? Revision { get; init; }
+
+    /// <summary>When the target's release link was last switched (its modification time); null when <see cref="Revision"/> is.</summary>
+    public DateTimeOffset? RevisionSince { get; init; }
+
+    /// <summary>Whether the target already held the snapshot's revision, so nothing was transferred (<c>"verify": "revision"</c>).</summary>
+    public bool Unchanged { get; init; }
 }

@@ -125,6 +125,7 @@ internal sealed class CourierOptionsValidator : IValidateOptions<CourierOptions>
         Positive("Timeouts:RemoteForward", timeouts.RemoteForward, failures);
         Positive("Timeouts:Update", timeouts.Update, failures);
         Positive("Timeouts:Validate", timeouts.Validate, failures);
+        Positive("Timeouts:Publish", timeouts.Publish, failures);
         if (timeouts.RsyncIo < TimeSpan.FromSeconds(1) || timeouts.RsyncIo.Ticks % TimeSpan.TicksPerSecond != 0)
         {
             failures.Add($"Courier:Timeouts:RsyncIo must be whole seconds, at least 00:00:01 (rsync --timeout), got {timeouts.RsyncIo:c}.");

@@ -58,22 +58,53 @@ internal sealed class HermesDirectorySource(string? subdirectory, string? destin
         return string.IsNullOrEmpty(trimmed) ? null : trimmed;
     }
 
-    /// <summary>A cheap revision: names, sizes and modification times of every file (null when there are none).</summary>
+    /// <summary>
+    /// A cheap revision: names, sizes and modification times of every file (null when there are none), except in
+    /// <c>.courier/</c>, where atomic releases live: transfers never deliver it. A link to a directory (an atomic
+    /// release's) is followed one level, as the transfer's <c>--copy-dirlinks</c> does.
+    /// </summary>
     private static string? Fingerprint(string directory, CancellationToken cancellationToken)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var files = 0;
+        var lines = new List<string>();
         var options = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = true };
-        foreach (var file in new DirectoryInfo(directory).EnumerateFiles("*", options).OrderBy(f => f.FullName, StringComparer.Ordinal))
+        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos("*", options))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            files++;
-            var line = string.Create(CultureInfo.InvariantCulture, $"{Path.GetRelativePath(directory, file.FullName)}\0{file.Length}\0{file.LastWriteTimeUtc.Ticks}\n");
+            var relative = Path.GetRelativePath(directory, entry.FullName);
+            if (relative == ".courier" || relative.StartsWith(".courier/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (entry is FileInfo file)
+            {
+                lines.Add(Line(relative, file));
+            }
+            else if (entry.LinkTarget is not null && Directory.Exists(entry.FullName))
+            {
+                foreach (var linked in new DirectoryInfo(entry.FullName).EnumerateFiles("*", options))
+                {
+                    lines.Add(Line(Path.Combine(relative, Path.GetRelativePath(entry.FullName, linked.FullName)), linked));
+                }
+            }
+        }
+
+        if (lines.Count == 0)
+        {
+            return null;
+        }
+
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var line in lines.Order(StringComparer.Ordinal))
+        {
             hash.AppendData(Encoding.UTF8.GetBytes(line));
         }
 
-        return files == 0 ? null : Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
     }
+
+    private static string Line(string relative, FileInfo file) =>
+        string.Create(CultureInfo.InvariantCulture, $"{relative}\0{file.Length}\0{file.LastWriteTimeUtc.Ticks}\n");
 }
 
 /// <summary>

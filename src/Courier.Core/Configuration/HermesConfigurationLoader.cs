@@ -21,7 +21,14 @@ internal sealed record LoadedSources(IReadOnlyList<ISource> Sources, IReadOnlyLi
 /// <param name="FilePath">The file read, or <see langword="null"/> when none was found.</param>
 /// <param name="Destinations">The destinations by alias (an alias holding a list fans out).</param>
 /// <param name="Errors">Why an alias (or the whole file, under the key <c>""</c>) could not be read.</param>
-internal sealed record LoadedDestinations(string? FilePath, IReadOnlyDictionary<string, IReadOnlyList<IDestination>> Destinations, IReadOnlyDictionary<string, string> Errors);
+internal sealed record LoadedDestinations(string? FilePath, IReadOnlyDictionary<string, IReadOnlyList<IDestination>> Destinations, IReadOnlyDictionary<string, string> Errors)
+{
+    /// <summary>The <c>"publish"</c>, <c>"keep_releases"</c> and <c>"verify"</c> of the entry each destination came from, by destination object.</summary>
+    public IReadOnlyDictionary<IDestination, PublishOptions> Publishing { get; init; } = new Dictionary<IDestination, PublishOptions>();
+
+    /// <summary>How <paramref name="destination"/> publishes; in place for one not loaded here.</summary>
+    public PublishOptions PublishingOf(IDestination destination) => Publishing.TryGetValue(destination, out var publish) ? publish : PublishOptions.InPlace;
+}
 
 /// <summary>
 /// Reads Hermes configuration afresh on every update (a changed file needs no restart). One bad file or entry
@@ -88,6 +95,7 @@ internal sealed partial class HermesConfigurationLoader(
         }
 
         var defaultLogin = DefaultSshLogin();
+        var publishing = new Dictionary<IDestination, PublishOptions>(ReferenceEqualityComparer.Instance);
         foreach (var alias in root.EnumerateObject())
         {
             try
@@ -98,7 +106,12 @@ internal sealed partial class HermesConfigurationLoader(
                     throw new CourierConfigurationException($"{file} destination \"{alias.Name}\": the list of destinations is empty.");
                 }
 
-                destinations[alias.Name] = entries.Select(entry => CreateDestination(new DestinationDefinition(alias.Name, entry, file, defaultLogin))).ToList();
+                var created = entries.Select(entry => CreateDestination(new DestinationDefinition(alias.Name, entry, file, defaultLogin))).ToList();
+                destinations[alias.Name] = created.Select(pair => pair.Destination).ToList();
+                foreach (var (destination, publish) in created)
+                {
+                    publishing[destination] = publish;
+                }
             }
             catch (CourierConfigurationException e)
             {
@@ -107,7 +120,7 @@ internal sealed partial class HermesConfigurationLoader(
             }
         }
 
-        return new LoadedDestinations(file, destinations, errors);
+        return new LoadedDestinations(file, destinations, errors) { Publishing = publishing };
     }
 
     /// <summary>The SSH login of the host settings (<c>Courier:Ssh</c>), its key looked up on the search path.</summary>
@@ -174,7 +187,8 @@ internal sealed partial class HermesConfigurationLoader(
         return (Guard(definition, () => factory.Create(definition)), validation);
     }
 
-    private IDestination CreateDestination(DestinationDefinition definition)
+    /// <summary>The entry's destination, and how it publishes: every destination type may say, so that is read here.</summary>
+    private (IDestination Destination, PublishOptions Publish) CreateDestination(DestinationDefinition definition)
     {
         var type = definition.Type;
         if (!catalog.TryGetDestinationFactory(type, out var factory))
@@ -182,7 +196,8 @@ internal sealed partial class HermesConfigurationLoader(
             throw definition.Error($"unknown destination type \"{type}\". Known destination types: {string.Join(", ", catalog.DestinationTypes)}.");
         }
 
-        return Guard(definition, () => factory.Create(definition));
+        var publish = PublishConfig.Read(definition);
+        return (Guard(definition, () => factory.Create(definition)), publish);
     }
 
     /// <summary>A plugin that throws something else than a configuration error still only spoils its own entry.</summary>

@@ -8,7 +8,8 @@ namespace Courier.Core.Diagnostics;
 /// <summary>
 /// The update, delivery and pull instruments of the <c>Courier</c> meter, recorded from each finished report:
 /// <c>courier.updates</c>, <c>courier.deliveries</c>, <c>courier.delivery.duration</c>, <c>courier.delivery.bytes</c>,
-/// <c>courier.pulls</c>, <c>courier.pull.failures</c> and <c>courier.source.last_success</c>.
+/// <c>courier.pulls</c>, <c>courier.pull.failures</c>, <c>courier.source.last_success</c> and
+/// <c>courier.target.revision</c> (one series per target: the revision it holds as a tag, since when as the value).
 /// </summary>
 internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
 {
@@ -20,6 +21,7 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
     private readonly Counter<long> _pulls;
     private readonly Counter<long> _pullFailures;
     private readonly ConcurrentDictionary<string, long> _lastSuccess = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Source, string Destination, string Target), (string Revision, long Since)> _targetRevisions = new();
 
     // Updates whose triggers were folded into one run of a source share that run's SourceReport: count it once.
     private readonly ConditionalWeakTable<SourceReport, object> _recorded = [];
@@ -37,6 +39,16 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
             () => _lastSuccess.Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("source", pair.Key))),
             "s",
             "When a source was last pulled and delivered everywhere, in Unix seconds.");
+        _meter.CreateObservableGauge(
+            "courier.target.revision",
+            () => _targetRevisions.Select(pair => new Measurement<long>(
+                pair.Value.Since,
+                new("source", pair.Key.Source),
+                new("destination", pair.Key.Destination),
+                new("target", pair.Key.Target),
+                new("revision", pair.Value.Revision))),
+            "s",
+            "The revision each target holds (tag), since when in Unix seconds (value): read from its release link with atomic publish.");
     }
 
     public ValueTask OnReportAsync(UpdateReport report, CancellationToken cancellationToken)
@@ -73,7 +85,8 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
 
                 foreach (var delivery in destination.Deliveries)
                 {
-                    _deliveries.Add(1, type, new("outcome", Outcome(delivery.Succeeded)));
+                    _deliveries.Add(1, type, new("outcome", delivery.Unchanged ? "unchanged" : Outcome(delivery.Succeeded)));
+                    RecordRevision(source, destination.Alias, delivery, report.StartedAt);
                     _deliveryDuration.Record(delivery.Duration.TotalSeconds, type);
                     if (delivery.Succeeded)
                     {
@@ -92,6 +105,21 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
     }
 
     public void Dispose() => _meter.Dispose();
+
+    private void RecordRevision(SourceReport source, string destination, DeliveryResult delivery, DateTimeOffset startedAt)
+    {
+        var revision = delivery.Revision ?? (delivery.Succeeded ? source.Revision : null);
+        if (revision is null)
+        {
+            return;
+        }
+
+        var since = (delivery.RevisionSince ?? startedAt).ToUnixTimeSeconds();
+        _targetRevisions.AddOrUpdate(
+            (source.Source, destination, delivery.Target),
+            (revision, since),
+            (_, known) => known.Revision == revision ? (revision, Math.Min(known.Since, since)) : (revision, since));
+    }
 
     private static string Outcome(bool succeeded) => succeeded ? "succeeded" : "failed";
 }

@@ -42,7 +42,17 @@ public sealed record SourceStatus(
 /// <param name="Ok">Whether the last attempt succeeded.</param>
 /// <param name="LastSuccess">The last successful delivery.</param>
 /// <param name="LastFailure">The last failed delivery.</param>
-public sealed record TargetStatus(string Destination, string Target, bool Ok, DeliveryEvent? LastSuccess, DeliveryEvent? LastFailure);
+public sealed record TargetStatus(string Destination, string Target, bool Ok, DeliveryEvent? LastSuccess, DeliveryEvent? LastFailure)
+{
+    /// <summary>
+    /// The revision the target holds: as its release link named it at the last delivery (atomic publish), otherwise
+    /// that of the last successful delivery; null when none is known.
+    /// </summary>
+    public string? Revision { get; init; }
+
+    /// <summary>Since when the target holds <see cref="Revision"/>: its release link's switch, or the delivery's update.</summary>
+    public DateTimeOffset? RevisionSince { get; init; }
+}
 
 /// <summary>One delivery attempt.</summary>
 /// <param name="Update">The update's id (its report).</param>

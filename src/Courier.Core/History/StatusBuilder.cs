@@ -63,10 +63,16 @@ public static class StatusBuilder
                     if (delivery.Succeeded)
                     {
                         target.Succeeded(attempt);
+                        target.Holds(delivery.Revision ?? source.Revision, delivery.RevisionSince ?? report.StartedAt);
                     }
                     else
                     {
                         target.Failed(attempt with { Error = delivery.Error ?? "failed" });
+                        if (delivery.Revision is { } held)
+                        {
+                            // Read from the target: the failed delivery left it on this release.
+                            target.Holds(held, delivery.RevisionSince);
+                        }
                     }
                 }
             }
@@ -80,7 +86,11 @@ public static class StatusBuilder
             _pullError,
             _failingSince,
             _lastUpdate,
-            [.. _targets.Select(pair => new TargetStatus(pair.Key.Destination, pair.Key.Target, pair.Value.Ok, pair.Value.LastSuccess, pair.Value.LastFailure))])
+            [.. _targets.Select(pair => new TargetStatus(pair.Key.Destination, pair.Key.Target, pair.Value.Ok, pair.Value.LastSuccess, pair.Value.LastFailure)
+            {
+                Revision = pair.Value.Revision,
+                RevisionSince = pair.Value.RevisionSince,
+            })])
         {
             Validation = _validation,
         };
@@ -106,6 +116,23 @@ public static class StatusBuilder
 
         public void Succeeded(DeliveryEvent attempt) => (Ok, LastSuccess) = (true, attempt);
 
+        public string? Revision { get; private set; }
+
+        public DateTimeOffset? RevisionSince { get; private set; }
+
         public void Failed(DeliveryEvent attempt) => (Ok, LastFailure) = (false, attempt);
+
+        public void Holds(string? revision, DateTimeOffset? since)
+        {
+            // The same revision delivered again (or found unchanged) keeps the time it first arrived.
+            if (revision != Revision || RevisionSince is null)
+            {
+                (Revision, RevisionSince) = (revision, since);
+            }
+            else if (since is { } read && read < RevisionSince)
+            {
+                RevisionSince = read;
+            }
+        }
     }
 }

@@ -29,22 +29,27 @@ internal sealed partial class RsyncTransfer(
     public Task<TransferResult> PushAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, DeliveryOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var dryRun = options.DryRun;
-        return TransferRetries.RunAsync(settings.Value.Retries, time, ct => PushOnceAsync(snapshot, target, login, gateway, dryRun, ct), cancellationToken);
+        return TransferRetries.RunAsync(settings.Value.Retries, time, ct => PushOnceAsync(snapshot, target, login, gateway, options, ct), cancellationToken);
     }
 
-    private async Task<TransferResult> PushOnceAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, bool dryRun, CancellationToken cancellationToken)
+    private async Task<TransferResult> PushOnceAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, DeliveryOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(login);
         var started = Stopwatch.StartNew();
+        var atomic = options.Publish.Mode == PublishMode.Atomic;
         var targetName = DescribeTarget(snapshot, target);
 
         // rsync --delete from an empty directory would wipe everything the destination has.
         if (!Directory.Exists(snapshot.LocalDirectory) || !Directory.EnumerateFileSystemEntries(snapshot.LocalDirectory).Any())
         {
             return Failed(snapshot.SourceId, targetName, $"refusing to push \"{snapshot.LocalDirectory}\": it is missing or empty, and rsync --delete would wipe the destination.", started);
+        }
+
+        if (atomic && snapshot.DeliversContents)
+        {
+            return Failed(snapshot.SourceId, targetName, AtomicWholeDirectoryError, started);
         }
 
         try
@@ -59,7 +64,8 @@ internal sealed partial class RsyncTransfer(
                     return Failed(snapshot.SourceId, targetName, loginFailure, started, exitCode: 255);
                 }
 
-                return await RunRsyncAsync(snapshot, target, target.Host, [.. sshArguments, .. shared.Arguments], login, targetName, started, shared.Abandon, dryRun, cancellationToken).ConfigureAwait(false);
+                var route = new SshRoute(target.Ssh, target.Host, [.. sshArguments, .. shared.Arguments], targetName, shared.Abandon);
+                return await DeliverAsync(snapshot, target, login, route, options, started, cancellationToken).ConfigureAwait(false);
             }
 
             var request = new SshTunnelRequest(gateway, target.Host, target.Port)
@@ -67,7 +73,8 @@ internal sealed partial class RsyncTransfer(
                 ReadinessProbe = (port, ct) => SshAnswersAsync(port, target, login, ct),
             };
             await using var tunnel = await tunnels.OpenAsync(request, cancellationToken).ConfigureAwait(false);
-            return await RunRsyncAsync(snapshot, target, "127.0.0.1", SshArguments(target, "127.0.0.1", tunnel.LocalPort, login), login, $"{targetName} via {gateway}", started, sessionHung: null, dryRun, cancellationToken).ConfigureAwait(false);
+            var tunnelled = new SshRoute(target.Ssh, "127.0.0.1", SshArguments(target, "127.0.0.1", tunnel.LocalPort, login), $"{targetName} via {gateway}", SessionHung: null);
+            return await DeliverAsync(snapshot, target, login, tunnelled, options, started, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -75,23 +82,48 @@ internal sealed partial class RsyncTransfer(
         }
     }
 
-    // sessionHung ends the shared connection the run goes through, when rsync's output outlives rsync.
-    private async Task<TransferResult> RunRsyncAsync(Snapshot snapshot, HermesAddress target, string host, IReadOnlyList<string> sshArguments, SshLogin login, string targetName, Stopwatch started, Action? sessionHung, bool dryRun, CancellationToken cancellationToken)
+    /// <summary>The message for a whole-hermes-directory snapshot sent to an atomic destination.</summary>
+    internal const string AtomicWholeDirectoryError =
+        "\"publish\": \"atomic\" cannot be used for a source that delivers the whole hermes directory (no destination_path): " +
+        "the hermes path holds other services' files and cannot be replaced by one link. Give the source a subdirectory and a destination_path, or publish it in place.";
+
+    private Task<TransferResult> DeliverAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshRoute route, DeliveryOptions options, Stopwatch started, CancellationToken cancellationToken)
     {
-        var remoteShell = ShellQuoting.JoinForRsyncRsh([ssh.SshExecutable, .. sshArguments]);
+        if (options.Publish.Mode == PublishMode.Atomic)
+        {
+            return PublishAtomicallyAsync(snapshot, target, login, route, options, started, cancellationToken);
+        }
+
+        var root = target.Path.TrimEnd('/');
+        var rsyncPath = root.Length == 0 || options.DryRun ? RemoteRsync(login) : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuoting.ForPosixShell(root)} 2>/dev/null; {RemoteRsync(login)}";
+        return RunRsyncAsync(snapshot, login, route, new RsyncCall(RemoteDirectory(snapshot, target), rsyncPath, options.DryRun, []), started, cancellationToken);
+    }
+
+    // route.SessionHung ends the shared connection the run goes through, when rsync's output outlives rsync.
+    private async Task<TransferResult> RunRsyncAsync(Snapshot snapshot, SshLogin login, SshRoute route, RsyncCall call, Stopwatch started, CancellationToken cancellationToken)
+    {
+        var remoteShell = ShellQuoting.JoinForRsyncRsh([ssh.SshExecutable, .. route.SshArguments]);
         var ioTimeout = settings.Value.Timeouts.RsyncIo;
         var arguments = new List<string>(ChangeDetection(snapshot))
         {
             "--recursive", "--compress", "--links", "--delete", "--delay-updates",
-            "--exclude=.git*", "--stats", $"--timeout={(long)ioTimeout.TotalSeconds}",
+            "--exclude=.git*", $"--exclude=/{AtomicRelease.StateDirectory}/", "--stats", $"--timeout={(long)ioTimeout.TotalSeconds}",
             $"--rsh={remoteShell}",
-            $"--rsync-path={RemoteRsync(target, login, dryRun)}",
+            $"--rsync-path={call.RsyncPath}",
         };
+
+        // A whole hermes directory follows the links of atomic releases in it (a Courier's own hermes directory).
+        if (snapshot.DeliversContents)
+        {
+            arguments.Add("--copy-dirlinks");
+        }
+
+        arguments.AddRange(call.Arguments);
 
         // A dry run differs from a delivery by these two flags only, so it lists exactly what the delivery then changes.
         // Otherwise the list of changed files is only for the debug log: without it, a first delivery's output is its
         // statistics alone, not a line per file per target.
-        if (dryRun)
+        if (call.DryRun)
         {
             arguments.AddRange(["--dry-run", "--itemize-changes"]);
         }
@@ -100,8 +132,8 @@ internal sealed partial class RsyncTransfer(
             arguments.Add("--itemize-changes");
         }
 
-        var remoteHost = host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host;
-        arguments.AddRange(["--", WithTrailingSlash(snapshot.LocalDirectory), $"{login.User}@{remoteHost}:{RemoteDirectory(snapshot, target)}"]);
+        var remoteHost = route.Host.Contains(':', StringComparison.Ordinal) ? $"[{route.Host}]" : route.Host;
+        arguments.AddRange(["--", WithTrailingSlash(snapshot.LocalDirectory), $"{login.User}@{remoteHost}:{call.RemoteDirectory}"]);
 
         ProcessOutcome result;
         try
@@ -109,34 +141,34 @@ internal sealed partial class RsyncTransfer(
             // rsync's own --timeout bounds a silent peer; the update's deadline bounds the whole run. Through a shared
             // connection, a hung remote command keeps rsync's standard error open in the master after rsync ends: the
             // master is then ended too.
-            var run = new ProcessRun(settings.Value.Ssh.RsyncExecutable, arguments) { DeadlineName = "the update's deadline", OutputHeld = sessionHung };
+            var run = new ProcessRun(settings.Value.Ssh.RsyncExecutable, arguments) { DeadlineName = "the update's deadline", OutputHeld = route.SessionHung };
             result = await processes.RunAsync(run, cancellationToken).ConfigureAwait(false);
         }
         catch (Win32Exception e)
         {
-            return Failed(snapshot.SourceId, targetName, $"could not run rsync ({settings.Value.Ssh.RsyncExecutable}): {e.Message}. Is rsync installed?", started);
+            return Failed(snapshot.SourceId, route.TargetName, $"could not run rsync ({settings.Value.Ssh.RsyncExecutable}): {e.Message}. Is rsync installed?", started);
         }
 
-        LogRsyncOutput(targetName, result.StandardOutput, result.StandardError);
+        LogRsyncOutput(route.TargetName, result.StandardOutput, result.StandardError);
         var elapsed = started.Elapsed;
         if (result.ExitCode != 0)
         {
-            var error = HostKeyMismatch.Describe(result.StandardError, target.Ssh)
-                ?? $"rsync to {targetName} failed with exit code {result.ExitCode} ({RsyncExitCodes.Meaning(result.ExitCode)}): {Explain(result.ExitCode, result.StandardError, ioTimeout)}";
-            LogTransferFailed(snapshot.SourceId, targetName, result.ExitCode, (long)elapsed.TotalMilliseconds, error);
-            return new TransferResult(targetName, false, result.ExitCode, error, 0, elapsed);
+            var error = HostKeyMismatch.Describe(result.StandardError, route.Endpoint)
+                ?? $"rsync to {route.TargetName} failed with exit code {result.ExitCode} ({RsyncExitCodes.Meaning(result.ExitCode)}): {Explain(result.ExitCode, result.StandardError, ioTimeout)}";
+            LogTransferFailed(snapshot.SourceId, route.TargetName, result.ExitCode, (long)elapsed.TotalMilliseconds, error);
+            return new TransferResult(route.TargetName, false, result.ExitCode, error, 0, elapsed);
         }
 
-        if (dryRun)
+        if (call.DryRun)
         {
             var changes = ItemizedChanges.Parse(result.StandardOutput);
-            LogDryRun(snapshot.SourceId, targetName, changes.Created.Count, changes.Updated.Count, changes.Deleted.Count, (long)elapsed.TotalMilliseconds);
-            return new TransferResult(targetName, true, 0, null, 0, elapsed) { Changes = changes };
+            LogDryRun(snapshot.SourceId, route.TargetName, changes.Created.Count, changes.Updated.Count, changes.Deleted.Count, (long)elapsed.TotalMilliseconds);
+            return new TransferResult(route.TargetName, true, 0, null, 0, elapsed) { Changes = changes };
         }
 
         var bytes = BytesSent(result.StandardOutput);
-        LogTransferred(snapshot.SourceId, targetName, result.ExitCode, (long)elapsed.TotalMilliseconds, bytes);
-        return new TransferResult(targetName, true, 0, null, bytes, elapsed);
+        LogTransferred(snapshot.SourceId, route.TargetName, result.ExitCode, (long)elapsed.TotalMilliseconds, bytes);
+        return new TransferResult(route.TargetName, true, 0, null, bytes, elapsed);
     }
 
     /// <summary>
@@ -211,17 +243,13 @@ internal sealed partial class RsyncTransfer(
     }
 
     /// <summary>
-    /// The remote command rsync starts. It first makes the hermes path when missing, as the original's rsync did
-    /// (rsync's --mkpath needs 3.2.3 on both sides): best effort, never blocking rsync, and with <c>sudo -n</c> so
-    /// a sudoers entry allowing only rsync just skips it. ssh hands the command to the remote shell as one string,
-    /// so the path is single-quoted. A dry run makes nothing: rsync itself then reports a missing directory's files as created.
+    /// The remote command rsync starts: <c>sudo rsync</c> on request. In place, it first makes the hermes path when
+    /// missing, as the original's rsync did (rsync's --mkpath needs 3.2.3 on both sides): best effort, never blocking
+    /// rsync, and with <c>sudo -n</c> so a sudoers entry allowing only rsync just skips it. ssh hands the command to the
+    /// remote shell as one string, so the path is single-quoted. A dry run makes nothing: rsync itself then reports a
+    /// missing directory's files as created.
     /// </summary>
-    private static string RemoteRsync(HermesAddress target, SshLogin login, bool dryRun)
-    {
-        var sudo = login.Sudo ? "sudo " : string.Empty;
-        var root = target.Path.TrimEnd('/');
-        return root.Length == 0 || dryRun ? $"{sudo}rsync" : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuoting.ForPosixShell(root)} 2>/dev/null; {sudo}rsync";
-    }
+    private static string RemoteRsync(SshLogin login) => login.Sudo ? "sudo rsync" : "rsync";
 
     private TransferResult Failed(string source, string target, string error, Stopwatch started, int exitCode = -1)
     {

@@ -73,7 +73,7 @@ internal sealed partial class CourierUpdater(
                 {
                     Deliveries = [.. report.Deliveries.Select(delivery => delivery with
                     {
-                        CurrentRevision = known.FirstOrDefault(t => t.Destination == report.Alias && t.Target == delivery.Target)?.LastSuccess?.Revision,
+                        CurrentRevision = delivery.CurrentRevision ?? known.FirstOrDefault(t => t.Destination == report.Alias && t.Target == delivery.Target)?.LastSuccess?.Revision,
                     })],
                 })];
             },

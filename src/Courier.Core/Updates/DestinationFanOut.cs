@@ -32,7 +32,7 @@ internal static class DestinationFanOut
                 return [new DestinationReport(alias, $"destination alias \"{alias}\" of source {source.Id} is not defined in {where}.", [])];
             }
 
-            var reports = await Task.WhenAll(destinations.Select(destination => DeliverInTurnAsync(destination, snapshot, options, slots, cancellationToken))).ConfigureAwait(false);
+            var reports = await Task.WhenAll(destinations.Select(destination => DeliverInTurnAsync(destination, snapshot, options with { Publish = loaded.PublishingOf(destination) }, slots, cancellationToken))).ConfigureAwait(false);
             return (IReadOnlyList<DestinationReport>)reports;
         });
 
@@ -55,6 +55,12 @@ internal static class DestinationFanOut
 
     private static async Task<DestinationReport> DeliverAsync(IDestination destination, Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
     {
+        if (options.Publish.Mode == PublishMode.Atomic && snapshot.DeliversContents)
+        {
+            // Refused before any target is touched: the same for every destination type.
+            return new DestinationReport(destination.Alias, Transfer.RsyncTransfer.AtomicWholeDirectoryError, []) { Type = destination.Type };
+        }
+
         using var activity = CourierTelemetry.ActivitySource.StartActivity("courier.deliver")?
             .SetTag("courier.source", snapshot.SourceId).SetTag("courier.destination", destination.Alias).SetTag("courier.destination.type", destination.Type);
         try

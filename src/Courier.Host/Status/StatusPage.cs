@@ -97,7 +97,7 @@ internal static class StatusPage
             else if (cell.Ok)
             {
                 var success = cell.LastSuccess!;
-                page.Append(CultureInfo.InvariantCulture, $"<td class=\"ok\" data-label=\"{label}\"><strong>ok</strong> {Revision(success.Revision)} {Age(success.At, now)} {ReportLink(success.Update)}</td>");
+                page.Append(CultureInfo.InvariantCulture, $"<td class=\"ok\" data-label=\"{label}\"><strong>ok</strong> {Revision(cell.Revision ?? success.Revision)} {Age(cell.RevisionSince ?? success.At, now)} {ReportLink(success.Update)}</td>");
             }
             else
             {
@@ -105,7 +105,8 @@ internal static class StatusPage
                 page.Append(CultureInfo.InvariantCulture, $"<td class=\"failing\" data-label=\"{label}\"><strong>error</strong> {Age(failure.At, now)}: <span class=\"message\">{Html.Encode(failure.Error ?? "failed")}</span> {ReportLink(failure.Update)}");
                 if (cell.LastSuccess is { } success)
                 {
-                    page.Append(CultureInfo.InvariantCulture, $"<br><small>last ok {Revision(success.Revision)} {Age(success.At, now)} {ReportLink(success.Update)}</small>");
+                    // With atomic publish the target was read: it holds its release, whatever the last delivery did.
+                    page.Append(CultureInfo.InvariantCulture, $"<br><small>holds {Revision(cell.Revision ?? success.Revision)} {Age(cell.RevisionSince ?? success.At, now)} {ReportLink(success.Update)}</small>");
                 }
 
                 page.Append("</td>");
