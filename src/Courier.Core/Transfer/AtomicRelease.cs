@@ -81,7 +81,7 @@ internal static class AtomicRelease
         }
         case $op in
         inspect)
-          if [ "$4" = create ]; then mkdir -p -- "$releases"; fi
+          if [ "$4" = create ]; then mkdir -p -- "$releases" "$(dirname -- "$live")"; fi
           kind=missing; since=
           if [ -L "$live" ]; then kind=link; since=$(stat -c %Y -- "$live" 2>/dev/null || true)
           elif [ -d "$live" ]; then kind=dir

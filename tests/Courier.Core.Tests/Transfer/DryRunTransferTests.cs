@@ -1,73 +1,31 @@
 using Courier.Core.Transfer;
 using Courier.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Courier.Core.Tests.Transfer;
 
 /// <summary>The transfer's dry run over a real sshd, and the reading of rsync's itemized lines.</summary>
-public sealed class DryRunTransferTests : IAsyncLifetime
+public sealed class DryRunTransferTests() : TransferSite("courier-dry-run")
 {
     private static readonly DeliveryOptions DryRun = new() { DryRun = true };
-    private readonly TempDirectory _temp = TempDirectory.Create("courier-dry-run");
-    private ServiceProvider? _services;
-    private SshServer _target = null!;
-
-    private string Source => _temp.Combine("source");
-
-    private string Destination => _temp.Combine("destination");
-
-    public async Task InitializeAsync()
-    {
-        _target = await SshServer.StartAsync();
-        Directory.CreateDirectory(Source);
-        Directory.CreateDirectory(Destination);
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_services is not null)
-        {
-            await _services.DisposeAsync();
-        }
-
-        await _target.DisposeAsync();
-        _temp.Dispose();
-    }
-
-    private IFileTransfer Transfer()
-    {
-        _services ??= new ServiceCollection()
-            .AddCourier(o =>
-            {
-                o.StateDirectory = _temp.Combine("state");
-                o.Ssh.StrictHostKeyChecking = "accept-new";
-            })
-            .Services.BuildServiceProvider();
-        return _services.GetRequiredService<IFileTransfer>();
-    }
-
-    private HermesAddress Address => new(_target.Endpoint, Destination);
-
-    private SshLogin Login => new(_target.User, _target.ClientKey.PrivateKeyPath, false);
 
     [Fact]
     public async Task With_file_times_compared_a_dry_run_lists_exactly_what_the_push_then_changes_odd_names_and_links_included()
     {
-        _temp.WriteFile("source/same.conf", "same");
-        _temp.WriteFile("source/touched.conf", "same bytes");
-        _temp.WriteFile("source/gone.conf", "gone");
+        Temp.WriteFile("source/same.conf", "same");
+        Temp.WriteFile("source/touched.conf", "same bytes");
+        Temp.WriteFile("source/gone.conf", "gone");
         var snapshot = new Snapshot("test", Source, "app", "r1") { FileTimesTrackChanges = true };
-        Assert.True((await Transfer().PushAsync(snapshot, Address, Login, null, CancellationToken.None)).Succeeded);
+        Assert.True((await Transfer().PushAsync(snapshot, Address, Login(), null, CancellationToken.None)).Succeeded);
 
         File.SetLastWriteTimeUtc(Path.Combine(Source, "touched.conf"), DateTime.UtcNow.AddMinutes(5));
         File.Delete(Path.Combine(Source, "gone.conf"));
-        _temp.WriteFile("source/with space.conf", "s");
-        _temp.WriteFile("source/ünï/çødé.conf", "u");
-        _temp.WriteFile("source/tab\there.conf", "t");
+        Temp.WriteFile("source/with space.conf", "s");
+        Temp.WriteFile("source/ünï/çødé.conf", "u");
+        Temp.WriteFile("source/tab\there.conf", "t");
         File.CreateSymbolicLink(Path.Combine(Source, "link.conf"), "same.conf");
         var before = Snapshot(Destination);
 
-        var dry = await Transfer().PushAsync(snapshot, Address, Login, null, DryRun, CancellationToken.None);
+        var dry = await Transfer().PushAsync(snapshot, Address, Login(), null, DryRun, CancellationToken.None);
 
         Assert.True(dry.Succeeded, dry.Error);
         Assert.Equal(before, Snapshot(Destination));
@@ -76,7 +34,7 @@ public sealed class DryRunTransferTests : IAsyncLifetime
         Assert.Equal(["touched.conf"], changes.Updated);
         Assert.Equal(["gone.conf"], changes.Deleted);
 
-        var real = await Transfer().PushAsync(snapshot, Address, Login, null, CancellationToken.None);
+        var real = await Transfer().PushAsync(snapshot, Address, Login(), null, CancellationToken.None);
 
         Assert.True(real.Succeeded, real.Error);
         Assert.Null(real.Changes);
@@ -89,11 +47,11 @@ public sealed class DryRunTransferTests : IAsyncLifetime
     [Fact]
     public async Task A_dry_run_of_an_unchanged_snapshot_lists_no_change()
     {
-        _temp.WriteFile("source/a.conf", "a");
+        Temp.WriteFile("source/a.conf", "a");
         var snapshot = new Snapshot("test", Source, null, "r1");
-        Assert.True((await Transfer().PushAsync(snapshot, Address, Login, null, CancellationToken.None)).Succeeded);
+        Assert.True((await Transfer().PushAsync(snapshot, Address, Login(), null, CancellationToken.None)).Succeeded);
 
-        var dry = await Transfer().PushAsync(snapshot, Address, Login, null, DryRun, CancellationToken.None);
+        var dry = await Transfer().PushAsync(snapshot, Address, Login(), null, DryRun, CancellationToken.None);
 
         Assert.True(dry.Succeeded, dry.Error);
         Assert.Equal(FileChanges.None.Created, dry.Changes!.Created);

@@ -1,66 +1,17 @@
 using Courier.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Courier.Core.Tests.Transfer;
 
 /// <summary>rsync over a real sshd on loopback.</summary>
-public sealed class RsyncTransferTests : IAsyncLifetime
+public sealed class RsyncTransferTests() : TransferSite("courier-rsync")
 {
-    private readonly TempDirectory _temp = TempDirectory.Create("courier-rsync");
-    private readonly List<ServiceProvider> _services = [];
-    private SshServer _target = null!;
-
-    private string Source => _temp.Combine("source");
-
-    private string Destination => _temp.Combine("destination");
-
-    public async Task InitializeAsync()
-    {
-        _target = await SshServer.StartAsync();
-        Directory.CreateDirectory(Source);
-        Directory.CreateDirectory(Destination);
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var services in _services)
-        {
-            await services.DisposeAsync();
-        }
-
-        await _target.DisposeAsync();
-        _temp.Dispose();
-    }
-
-    private IFileTransfer Transfer(Action<CourierOptions>? configure = null)
-    {
-        var services = new ServiceCollection()
-            .AddCourier(o =>
-            {
-                o.StateDirectory = _temp.Combine("state");
-                o.Ssh.StrictHostKeyChecking = "accept-new";
-                o.Retries.Delay = TimeSpan.FromMilliseconds(10);
-                o.Retries.MaxDelay = TimeSpan.FromMilliseconds(50);
-                configure?.Invoke(o);
-            })
-            .Services.BuildServiceProvider();
-        _services.Add(services);
-        return services.GetRequiredService<IFileTransfer>();
-    }
-
-    private HermesAddress Address => new(_target.Endpoint, Destination);
-
-    private SshLogin Login(bool sudo = false) => new(_target.User, _target.ClientKey.PrivateKeyPath, sudo);
-
-    private string? Read(string relative) => File.Exists(Path.Combine(Destination, relative)) ? File.ReadAllText(Path.Combine(Destination, relative)) : null;
-
     [Fact]
     public async Task Delivers_into_a_directory_named_by_the_destination_path_and_deletes_what_is_gone()
     {
-        _temp.WriteFile("source/a.conf", "a");
-        _temp.WriteFile("source/sub/b.conf", "b");
-        _temp.WriteFile("source/.git/config", "never delivered");
-        _temp.WriteFile("source/.gitignore", "never delivered");
+        Temp.WriteFile("source/a.conf", "a");
+        Temp.WriteFile("source/sub/b.conf", "b");
+        Temp.WriteFile("source/.git/config", "never delivered");
+        Temp.WriteFile("source/.gitignore", "never delivered");
         var snapshot = new Snapshot("test", Source, "chess-config", "r1");
 
         var first = await Transfer().PushAsync(snapshot, Address, Login(), null, CancellationToken.None);
@@ -87,7 +38,7 @@ public sealed class RsyncTransferTests : IAsyncLifetime
     [Fact]
     public async Task Delivers_the_contents_straight_into_the_hermes_path_when_asked()
     {
-        _temp.WriteFile("source/top.conf", "top");
+        Temp.WriteFile("source/top.conf", "top");
 
         var result = await Transfer().PushAsync(new Snapshot("test", Source, null, "r1"), Address, Login(), null, CancellationToken.None);
 
@@ -98,7 +49,7 @@ public sealed class RsyncTransferTests : IAsyncLifetime
     [Fact]
     public async Task Runs_sudo_rsync_on_the_remote_side_when_asked()
     {
-        _temp.WriteFile("source/a.conf", "with sudo");
+        Temp.WriteFile("source/a.conf", "with sudo");
 
         var result = await Transfer().PushAsync(new Snapshot("test", Source, "s", "r1"), Address, Login(sudo: true), null, CancellationToken.None);
 
@@ -109,7 +60,7 @@ public sealed class RsyncTransferTests : IAsyncLifetime
     [Fact]
     public async Task An_empty_snapshot_is_refused_and_the_destination_keeps_its_files()
     {
-        _temp.WriteFile("destination/keep/precious.conf", "precious");
+        Temp.WriteFile("destination/keep/precious.conf", "precious");
 
         var result = await Transfer().PushAsync(new Snapshot("test", Source, "keep", "r1"), Address, Login(), null, CancellationToken.None);
 
@@ -121,7 +72,7 @@ public sealed class RsyncTransferTests : IAsyncLifetime
     [Fact]
     public async Task An_unreachable_address_is_a_failed_result_naming_the_target()
     {
-        _temp.WriteFile("source/a.conf", "a");
+        Temp.WriteFile("source/a.conf", "a");
         var nobody = new HermesAddress($"127.0.0.1:{FreePort.Next()}", Destination);
 
         var result = await Transfer().PushAsync(new Snapshot("test", Source, "x", "r1"), nobody, Login(), null, CancellationToken.None);
@@ -139,8 +90,8 @@ public sealed class RsyncTransferTests : IAsyncLifetime
     [Fact]
     public async Task A_missing_hermes_path_on_the_target_is_created_as_the_original_did()
     {
-        _temp.WriteFile("source/a.conf", "a");
-        var deep = new HermesAddress(_target.Endpoint, Path.Combine(Destination, "not", "yet", "there"));
+        Temp.WriteFile("source/a.conf", "a");
+        var deep = new HermesAddress(Target.Endpoint, Path.Combine(Destination, "not", "yet", "there"));
 
         var result = await Transfer().PushAsync(new Snapshot("test", Source, "x", "r1"), deep, Login(), null, CancellationToken.None);
 
@@ -151,7 +102,7 @@ public sealed class RsyncTransferTests : IAsyncLifetime
     [Fact]
     public async Task A_target_that_accepts_and_never_answers_costs_the_rsync_io_deadline_which_the_error_names()
     {
-        _temp.WriteFile("source/a.conf", "a");
+        Temp.WriteFile("source/a.conf", "a");
         await using var silent = await SshServer.StartAsync(new SshServerOptions { ExtraConfigLines = ["ForceCommand cat >/dev/null"] });
 
         var result = await Transfer(o => { o.Timeouts.RsyncIo = TimeSpan.FromSeconds(1); o.Retries.Attempts = 1; })
@@ -183,10 +134,10 @@ public sealed class RsyncTransferTests : IAsyncLifetime
     [Fact]
     public async Task A_key_the_target_does_not_accept_is_a_failed_result()
     {
-        _temp.WriteFile("source/a.conf", "a");
-        var stranger = await SshKeyPair.GenerateAsync(_temp.Combine("keys"), "stranger");
+        Temp.WriteFile("source/a.conf", "a");
+        var stranger = await SshKeyPair.GenerateAsync(Temp.Combine("keys"), "stranger");
 
-        var result = await Transfer().PushAsync(new Snapshot("test", Source, "x", "r1"), Address, new SshLogin(_target.User, stranger.PrivateKeyPath, false), null, CancellationToken.None);
+        var result = await Transfer().PushAsync(new Snapshot("test", Source, "x", "r1"), Address, new SshLogin(Target.User, stranger.PrivateKeyPath, false), null, CancellationToken.None);
 
         Assert.False(result.Succeeded);
         Assert.Contains("Permission denied", result.Error, StringComparison.Ordinal);
