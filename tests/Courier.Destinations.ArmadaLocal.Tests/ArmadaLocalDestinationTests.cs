@@ -115,6 +115,32 @@ public sealed class ArmadaLocalDestinationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_atomic_publish_every_agent_switches_a_release_link_and_an_agent_holding_the_revision_is_skipped()
+    {
+        var first = await AddShipAsync();
+        var second = await AddShipAsync();
+        Directory.CreateDirectory(Path.Combine(second.HermesPath, "app-config"));
+        File.WriteAllText(Path.Combine(second.HermesPath, "app-config", "app.conf"), "in place before");
+        var destination = Create($$"""{"type": "armada-local", "armada_api": "{{_armada.BaseUrl}}", "publish": "atomic"}""");
+        var atomic = new DeliveryOptions { Publish = PublishOptions.Atomic };
+        var snapshot = new Snapshot("test", SnapshotDirectory, "app-config", "r1");
+
+        var results = await destination.DeliverAsync(snapshot, atomic, CancellationToken.None);
+
+        Assert.All(results, r => Assert.True(r.Succeeded, r.Error));
+        Assert.All(results, r => Assert.Equal("r1", r.Revision));
+        Assert.Equal(".courier/releases/app-config/r1-1", new FileInfo(Path.Combine(first.HermesPath, "app-config")).LinkTarget);
+        Assert.Equal(".courier/releases/app-config/r1-2", new FileInfo(Path.Combine(second.HermesPath, "app-config")).LinkTarget);
+        Assert.Equal("for every agent", Read(second.HermesPath, "app-config/app.conf"));
+        Assert.Equal("in place before", Read(second.HermesPath, ".courier/releases/app-config/in-place-1/app.conf"));
+
+        var again = await destination.DeliverAsync(snapshot, atomic, CancellationToken.None);
+
+        Assert.Equal(2, again.Count);
+        Assert.All(again, r => Assert.True(r.Unchanged, r.Error));
+    }
+
+    [Fact]
     public async Task A_dead_agent_is_an_error_of_its_own_and_the_others_are_still_served()
     {
         var first = await AddShipAsync();

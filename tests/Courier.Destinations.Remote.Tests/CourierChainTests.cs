@@ -73,10 +73,11 @@ public sealed class CourierChainTests : IAsyncLifetime
     private static string Tunnel(SshServer gateway) =>
         $$"""{"host": "{{gateway.Host}}", "port": "{{gateway.Port}}", "user": "{{gateway.User}}", "key": "keys/courier.key"}""";
 
-    private void WriteOfficeDestination(string? tunnel = null, string? address = null) =>
+    private void WriteOfficeDestination(string? tunnel = null, string? address = null, string? publish = null) =>
         _office.WriteDestinations($$$"""
             {"courier@production": {"type": "courier-remote", "address": "{{{address ?? _production.Host!.Address}}}",
               {{{(tunnel is null ? "" : $"\"ssh-tunnel\": {tunnel},")}}}
+              {{{(publish is null ? "" : $"\"publish\": \"{publish}\",")}}}
               "ssh": {"user": "{{{_production.Sshd.User}}}", "key": "keys/courier.key", "sudo": false}
               }
             }
@@ -113,6 +114,34 @@ public sealed class CourierChainTests : IAsyncLifetime
         Assert.Equal((HttpStatusCode.OK, "ok"), await office.PostAsync("/update_all"));
         Assert.Equal("v2", ReadAgent(1, "app-config/app.conf"));
         Assert.Equal("new", ReadAgent(0, "app-config/new.conf"));
+    }
+
+    [Fact]
+    public async Task With_atomic_publish_production_s_hermes_directory_switches_a_release_which_it_forwards_without_its_releases()
+    {
+        await _production.StartHostAsync();
+        WriteOfficeDestination(publish: "atomic");
+        var office = await _office.StartHostAsync();
+
+        Assert.Equal((HttpStatusCode.OK, "ok"), await office.PostAsync("/update_all"));
+
+        var live = new FileInfo(Path.Combine(_production.HermesDirectory, "app-config"));
+        Assert.StartsWith(".courier/releases/app-config/", live.LinkTarget, StringComparison.Ordinal);
+        Assert.Equal("v1", ReadAgent(0, "app-config/app.conf"));
+        Assert.All(_agentPaths, path => Assert.False(Directory.Exists(Path.Combine(path, ".courier")) || Directory.Exists(Path.Combine(path, "app-config", ".courier"))));
+
+        _office.WriteHermesFile("app-config/app.conf", "v2");
+        Assert.Equal((HttpStatusCode.OK, "ok"), await office.PostAsync("/update_all"));
+        Assert.Equal("v2", ReadAgent(1, "app-config/app.conf"));
+        Assert.Equal("v2", _production.ReadHermesFile("app-config/app.conf"));
+
+        // Nothing changed since: the push finds production holding the revision and transfers nothing.
+        var (status, json) = await office.PostAsync("/update_all", acceptJson: true);
+        Assert.True(status == HttpStatusCode.OK, json);
+        using var report = JsonDocument.Parse(json);
+        var push = report.RootElement.GetProperty("sources")[0].GetProperty("destinations")[0].GetProperty("deliveries")[0];
+        Assert.True(push.GetProperty("unchanged").GetBoolean(), json);
+        Assert.Equal(2, Directory.GetDirectories(Path.Combine(_production.HermesDirectory, ".courier", "releases", "app-config")).Length);
     }
 
     [Fact]
