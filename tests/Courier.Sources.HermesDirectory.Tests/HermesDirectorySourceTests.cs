@@ -37,6 +37,24 @@ public sealed class HermesDirectorySourceTests : IDisposable
     public void Registers_under_the_hermes_directory_type() => Assert.Equal("hermes-directory", Factory().Type);
 
     [Fact]
+    public async Task The_whole_directory_s_revision_follows_release_links_and_ignores_the_releases_themselves()
+    {
+        _temp.WriteFile("hermes/.courier/releases/app/r1-1/app.conf", "v1");
+        _temp.WriteFile("hermes/.courier/releases/app/r2-2/app.conf", "v2 longer");
+        Directory.CreateSymbolicLink(Path.Combine(Hermes, "app"), ".courier/releases/app/r1-1");
+        var source = Create("""{"type": "hermes-directory", "destinations": ["d"]}""");
+
+        var onFirst = await source.PullAsync(CancellationToken.None);
+        _temp.WriteFile("hermes/.courier/releases/app/r3-3/unrelated.conf", "a release not live changes nothing");
+        Assert.Equal(onFirst.Revision, (await source.PullAsync(CancellationToken.None)).Revision);
+
+        File.Delete(Path.Combine(Hermes, "app"));
+        Directory.CreateSymbolicLink(Path.Combine(Hermes, "app"), ".courier/releases/app/r2-2");
+
+        Assert.NotEqual(onFirst.Revision, (await source.PullAsync(CancellationToken.None)).Revision);
+    }
+
+    [Fact]
     public async Task A_subdirectory_is_delivered_under_its_destination_path()
     {
         _temp.WriteFile("hermes/to-upload/a.conf", "a");

@@ -38,6 +38,23 @@ public sealed class FileReportStoreTests : IDisposable
     }
 
     [Fact]
+    public void Status_gives_each_target_the_revision_it_holds_and_since_when_as_read_from_its_release_link()
+    {
+        var switchedAt = Now.AddHours(-3);
+        var first = Report(Now.AddHours(-2), new SourceReport("s", "t", "rev1", null, [new DestinationReport("d", null, [DeliveryResult.Success("atomic:/x", 10, TimeSpan.FromSeconds(1)) with { Revision = "rev1", RevisionSince = switchedAt }, DeliveryResult.Success("plain:/x", 10, TimeSpan.FromSeconds(1))])]));
+        var unchanged = Report(Now.AddHours(-1), new SourceReport("s", "t", "rev1", null, [new DestinationReport("d", null, [DeliveryResult.Success("atomic:/x", 0, TimeSpan.Zero) with { Revision = "rev1", RevisionSince = switchedAt, Unchanged = true }, DeliveryResult.Success("plain:/x", 0, TimeSpan.FromSeconds(1))])]));
+        var failed = Report(Now.AddMinutes(-10), new SourceReport("s", "t", "rev2", null, [new DestinationReport("d", null, [DeliveryResult.Failure("atomic:/x", "disk full", TimeSpan.FromSeconds(1)) with { Revision = "rev1", RevisionSince = switchedAt }, DeliveryResult.Failure("plain:/x", "refused", TimeSpan.FromSeconds(1))])]));
+
+        var targets = Assert.Single(StatusBuilder.Build([first, unchanged, failed], Now).Sources).Targets;
+
+        var atomic = Assert.Single(targets, t => t.Target == "atomic:/x");
+        Assert.False(atomic.Ok);
+        Assert.Equal(("rev1", switchedAt), (atomic.Revision, atomic.RevisionSince));
+        var plain = Assert.Single(targets, t => t.Target == "plain:/x");
+        Assert.Equal(("rev1", Now.AddHours(-2)), (plain.Revision, plain.RevisionSince));
+    }
+
+    [Fact]
     public void Status_keeps_the_last_success_of_a_target_that_fails_now_and_a_pull_failing_since_its_first_failure()
     {
         var first = Report(Now.AddHours(-2), new SourceReport("s", "t", "rev1", null, [new DestinationReport("d", null, [DeliveryResult.Success("host:/x", 10, TimeSpan.FromSeconds(1))])]));

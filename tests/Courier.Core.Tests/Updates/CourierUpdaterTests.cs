@@ -46,6 +46,28 @@ public sealed class CourierUpdaterTests : IDisposable
     }
 
     [Fact]
+    public async Task Atomic_publish_is_refused_for_a_whole_hermes_directory_and_by_a_plugin_built_before_it_and_in_place_still_delivers()
+    {
+        var whole = Path.GetDirectoryName(_temp.WriteFile("data/whole/a.conf", "a"))!;
+        var app = Path.GetDirectoryName(_temp.WriteFile("data/app/a.conf", "a"))!;
+        _temp.WriteFile("config/sources/s.json", $$"""
+            [{"type": "test-directory", "path": "{{whole}}", "destinations": ["atomic", "plain"]},
+             {"type": "test-directory", "path": "{{app}}", "destination_path": "app", "destinations": ["atomic"]}]
+            """);
+        _temp.WriteFile("config/destinations.json", """{"atomic": {"type": "recording", "name": "a", "publish": "atomic"}, "plain": {"type": "recording", "name": "p"}}""");
+
+        var report = await Updater().UpdateAsync(UpdateTrigger.All, CancellationToken.None);
+
+        var bySource = report.Sources.ToDictionary(s => s.Source);
+        var toWhole = bySource[$"test-directory:{whole}"].Destinations.ToDictionary(d => d.Alias);
+        Assert.Contains("cannot be used for a source that delivers the whole hermes directory", toWhole["atomic"].Error, StringComparison.Ordinal);
+        Assert.Empty(toWhole["atomic"].Deliveries);
+        Assert.True(Assert.Single(toWhole["plain"].Deliveries).Succeeded);
+        var toApp = Assert.Single(bySource[$"test-directory:{app}"].Destinations);
+        Assert.Contains("cannot publish atomically (its plugin was built before atomic publish)", toApp.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Every_destination_of_an_alias_list_is_served_and_one_that_throws_is_reported_alone()
     {
         var data = Path.GetDirectoryName(_temp.WriteFile("data/a/a.conf", "a"))!;
