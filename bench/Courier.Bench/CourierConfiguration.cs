@@ -16,8 +16,12 @@ internal static class CourierConfiguration
         File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
     }
 
-    /// <summary>Writes the source (<paramref name="url"/>, branch master) and the <c>targets</c> alias: target i at <paramref name="targetPath"/>(i).</summary>
-    public static void Write(string config, string url, IReadOnlyList<SshServer> servers, Func<int, string> targetPath)
+    /// <summary>
+    /// Writes the source (<paramref name="url"/>, branch master) and the <c>targets</c> alias: target i at
+    /// <paramref name="targetPath"/>(i); with <see cref="PublishMode.Atomic"/>, every entry has <c>"publish": "atomic"</c>
+    /// (so <c>"keep_releases"</c> 3 and <c>"verify"</c>: <c>"revision"</c>, their defaults).
+    /// </summary>
+    public static void Write(string config, string url, IReadOnlyList<SshServer> servers, Func<int, string> targetPath, PublishMode publish = PublishMode.InPlace)
     {
         var source = new[]
         {
@@ -30,12 +34,21 @@ internal static class CourierConfiguration
                 ["destinations"] = new[] { "targets" },
             },
         };
-        var targets = servers.Select((server, i) => new Dictionary<string, object>
+        var targets = servers.Select((server, i) =>
         {
-            ["type"] = "ssh",
-            ["address"] = server.Endpoint,
-            ["path"] = targetPath(i),
-            ["ssh"] = new Dictionary<string, object> { ["user"] = server.User, ["key"] = "keys/bench.key", ["sudo"] = false },
+            var entry = new Dictionary<string, object>
+            {
+                ["type"] = "ssh",
+                ["address"] = server.Endpoint,
+                ["path"] = targetPath(i),
+                ["ssh"] = new Dictionary<string, object> { ["user"] = server.User, ["key"] = "keys/bench.key", ["sudo"] = false },
+            };
+            if (publish == PublishMode.Atomic)
+            {
+                entry["publish"] = "atomic";
+            }
+
+            return entry;
         });
         File.WriteAllText(Path.Combine(config, "sources", "bench.json"), JsonSerializer.Serialize(source));
         File.WriteAllText(Path.Combine(config, "destinations.json"), JsonSerializer.Serialize(new Dictionary<string, object> { ["targets"] = targets }));

@@ -1,12 +1,24 @@
+using System.Diagnostics;
 using System.Globalization;
 using Courier.Testing;
 
 namespace Courier.Bench;
 
 /// <summary>What the three ways of delivering share: the git server, the targets, the key, and the checks of what arrived.</summary>
-internal sealed class DeliveryBench(TempDirectory temp, SshKeyPair key, GitServer git, GitRepository template, IReadOnlyList<SshServer> servers, int files)
+internal sealed class DeliveryBench(TempDirectory temp, SshKeyPair key, GitServer git, GitRepository template, IReadOnlyList<SshServer> servers, int files, PublishMode publish)
 {
     public const string ChangedFile = "service0/file0.conf";
+
+    /// <summary>A file no workload changes: with atomic publish, each release's copy is a hard link to the previous release's.</summary>
+    private static readonly string UnchangedFile = DeliveryBenchmark.FilePath(1);
+
+    /// <summary>What an atomic target's <c>NAME</c> link names: <c>.courier/releases/NAME/&lt;release&gt;</c>, relative.</summary>
+    private static readonly string ReleasePrefix = $".courier/releases/{DeliveryBenchmark.Name}/";
+
+    /// <summary>The release each Courier target's link named after the last check, by iteration and target (atomic publish).</summary>
+    private readonly Dictionary<(int Iteration, int Target), string> _releases = [];
+
+    private bool _warnedNotLinked;
 
     public TempDirectory Temp { get; } = temp;
 
@@ -15,6 +27,9 @@ internal sealed class DeliveryBench(TempDirectory temp, SshKeyPair key, GitServe
     public IReadOnlyList<SshServer> Servers { get; } = servers;
 
     public SshServer GitSsh => git.Ssh;
+
+    /// <summary>How Courier's destinations publish; the baseline and the floor always rsync into <c>PATH/NAME</c> in place.</summary>
+    public PublishMode Publish { get; } = publish;
 
     /// <summary>Where method <paramref name="method"/> delivers on target <paramref name="target"/> in an iteration.</summary>
     public string TargetPath(string method, int target, int iteration) =>
@@ -32,7 +47,11 @@ internal sealed class DeliveryBench(TempDirectory temp, SshKeyPair key, GitServe
         }
     }
 
-    /// <summary>Removes what every method delivered in the iteration (never read again): at 200 targets, three copies per target fill a disk.</summary>
+    /// <summary>
+    /// Removes what every method delivered in the iteration (never read again): at 200 targets, three copies per target
+    /// fill a disk. With atomic publish, <c>PATH/NAME</c> is a link and the releases are in <c>PATH/.courier/</c>: the
+    /// link itself is removed (never followed), then <c>PATH</c> with the releases.
+    /// </summary>
     public void DeleteIteration(int iteration)
     {
         foreach (var method in new[] { "courier", "baseline", "floor" })
@@ -40,10 +59,18 @@ internal sealed class DeliveryBench(TempDirectory temp, SshKeyPair key, GitServe
             for (var i = 0; i < Servers.Count; i++)
             {
                 var path = TargetPath(method, i, iteration);
+                var live = new DirectoryInfo(Path.Combine(path, DeliveryBenchmark.Name));
+                if (live.LinkTarget is not null)
+                {
+                    File.Delete(live.FullName);
+                }
+
                 if (Directory.Exists(path))
                 {
                     Directory.Delete(path, recursive: true);
                 }
+
+                _releases.Remove((iteration, i));
             }
         }
     }
@@ -76,12 +103,28 @@ internal sealed class DeliveryBench(TempDirectory temp, SshKeyPair key, GitServe
         return changed;
     }
 
-    /// <summary>Throws unless every target holds the expected changed file, and the first target every file.</summary>
-    public void Verify(string method, int iteration, string expectedChangedFile)
+    /// <summary>
+    /// Throws unless every target holds the expected changed file, and the first target every file (read through the
+    /// link with atomic publish). Courier's targets with atomic publish must hold a release link, switched to a new
+    /// release when one file changed and left as it was when nothing changed (the revision check skipped them);
+    /// in place, and for the baseline and the floor, <c>PATH/NAME</c> must be a real directory.
+    /// </summary>
+    public void Verify(string method, string workload, int iteration, string expectedChangedFile)
     {
+        var atomic = method == "courier" && Publish == PublishMode.Atomic;
         for (var i = 0; i < Servers.Count; i++)
         {
             var delivered = Path.Combine(TargetPath(method, i, iteration), DeliveryBenchmark.Name);
+            var link = new DirectoryInfo(delivered).LinkTarget;
+            if (atomic)
+            {
+                VerifyRelease(i, workload, iteration, link);
+            }
+            else if (link is not null)
+            {
+                throw new InvalidOperationException($"{method}: target {i}'s {DeliveryBenchmark.Name} is a link to {link}, expected a directory (iteration {iteration}, {workload}).");
+            }
+
             var changed = Path.Combine(delivered, ChangedFile);
             if (!File.Exists(changed) || File.ReadAllText(changed) != expectedChangedFile)
             {
@@ -97,6 +140,53 @@ internal sealed class DeliveryBench(TempDirectory temp, SshKeyPair key, GitServe
                 }
             }
         }
+    }
+
+    private void VerifyRelease(int target, string workload, int iteration, string? link)
+    {
+        var where = $"(iteration {iteration}, {workload})";
+        if (link is null || !link.StartsWith(ReleasePrefix, StringComparison.Ordinal) || link.Length == ReleasePrefix.Length || link[ReleasePrefix.Length..].Contains('/', StringComparison.Ordinal))
+        {
+            var found = link is null ? "not a link" : $"a link to {link}";
+            throw new InvalidOperationException($"courier: target {target}'s {DeliveryBenchmark.Name} is {found}, expected a link to {ReleasePrefix}<revision>-<n> {where}.");
+        }
+
+        var release = link[ReleasePrefix.Length..];
+        _releases.TryGetValue((iteration, target), out var previous);
+        _releases[(iteration, target)] = release;
+        switch (workload)
+        {
+            case "nothing changed" when release != previous:
+                throw new InvalidOperationException($"courier: target {target} was switched from {previous} to {release} although nothing changed: the revision check did not skip it {where}.");
+            case "one file changed" when release == previous:
+                throw new InvalidOperationException($"courier: target {target} is still on release {release} after a change {where}.");
+            case "one file changed" when target == 0 && previous is not null && !_warnedNotLinked:
+                var root = TargetPath("courier", target, iteration);
+                var inodes = Inodes(Path.Combine(root, ReleasePrefix, previous, UnchangedFile), Path.Combine(root, ReleasePrefix, release, UnchangedFile));
+                if (inodes.Distinct().Count() != 1)
+                {
+                    _warnedNotLinked = true;
+                    Console.Error.WriteLine($"courier: {UnchangedFile}, unchanged, is not hard-linked between releases {previous} and {release} on target 0 (inodes {string.Join(", ", inodes)}) {where}.");
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The inode numbers of <paramref name="paths"/> (<c>stat</c>; .NET has no call for it).</summary>
+    private static string[] Inodes(params string[] paths)
+    {
+        var start = new ProcessStartInfo("stat") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "-c", "%i", "--" }.Concat(paths))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        var error = process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return process.ExitCode == 0 ? output.Split('\n', StringSplitOptions.RemoveEmptyEntries) : [$"stat failed: {error.Trim()}"];
     }
 }
 

@@ -14,8 +14,11 @@ internal static class DeliveryBenchmark
 {
     public const string Name = "service-config";
 
-    /// <summary>Runs the workloads at one size; <paramref name="methods"/> may leave out the baseline or the floor (Courier always runs).</summary>
-    public static async Task<DeliveryResults> RunAsync(int targets, int files, int fileBytes, int iterations, IReadOnlySet<string> methods)
+    /// <summary>
+    /// Runs the workloads at one size; <paramref name="methods"/> may leave out the baseline or the floor (Courier always
+    /// runs); <paramref name="publish"/> is how Courier's destinations publish (the baseline and the floor rsync in place).
+    /// </summary>
+    public static async Task<DeliveryResults> RunAsync(int targets, int files, int fileBytes, int iterations, IReadOnlySet<string> methods, PublishMode publish)
     {
         using var temp = TempDirectory.Create("courier-bench-delivery");
         var key = await SshKeyPair.GenerateAsync(temp.Path, "bench");
@@ -26,7 +29,7 @@ internal static class DeliveryBenchmark
         try
         {
             var template = await CreateRepositoryAsync(git, Name, files, fileBytes, extraFiles: []);
-            var bench = new DeliveryBench(temp, key, git, template, servers, files);
+            var bench = new DeliveryBench(temp, key, git, template, servers, files, publish);
             await using var courier = await CourierRunner.StartAsync(bench);
             var floor = new FloorRunner(bench);
             var baseline = new BaselineRunner(bench);
@@ -41,7 +44,7 @@ internal static class DeliveryBenchmark
                 // Warm-up (untimed): JIT, page cache, the floor's master connections.
                 await RunIterationAsync(bench, runners, iteration: -1, results: null);
                 courier.Memory.MarkIdle();
-                var results = new DeliveryResults(targets, files);
+                var results = new DeliveryResults(targets, files, publish);
                 Console.Error.WriteLine($"{targets} targets: warm-up done in {started.Elapsed.TotalSeconds:0} s");
                 for (var iteration = 0; iteration < iterations; iteration++)
                 {
@@ -90,7 +93,7 @@ internal static class DeliveryBenchmark
             foreach (var runner in order)
             {
                 var elapsed = await Measurement.TimeAsync(() => runner.DeliverAsync(repository, iteration));
-                bench.Verify(runner.Method, iteration, expected);
+                bench.Verify(runner.Method, workload, iteration, expected);
                 results?.Add(workload, runner.Method, elapsed);
             }
         }

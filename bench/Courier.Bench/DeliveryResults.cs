@@ -3,12 +3,25 @@ using System.Text;
 namespace Courier.Bench;
 
 /// <summary>Delivery timings by workload and method, printed as medians and the two ratios the goals are set in.</summary>
-internal sealed class DeliveryResults(int targets, int files)
+internal sealed class DeliveryResults(int targets, int files, PublishMode publish)
 {
-    public static readonly (string Workload, double Goal)[] Workloads = [("first delivery", 1.2), ("one file changed", 1.3), ("nothing changed", 1.3)];
     private readonly Dictionary<(string Workload, string Method), List<double>> _timings = [];
 
+    /// <summary>
+    /// The workloads and their goals (Courier / floor at most): in place, 1.2 on the first delivery and 1.3 on the
+    /// others; with atomic publish, whose "nothing changed" reads each target's release link instead of running rsync
+    /// and whose "one file changed" hard-links the unchanged files, 1.2, 1.1 and 0.5.
+    /// </summary>
+    public IReadOnlyList<(string Workload, double Goal)> Workloads { get; } = publish == PublishMode.Atomic
+        ? [("first delivery", 1.2), ("one file changed", 1.1), ("nothing changed", 0.5)]
+        : [("first delivery", 1.2), ("one file changed", 1.3), ("nothing changed", 1.3)];
+
     public int Targets => targets;
+
+    public PublishMode Publish => publish;
+
+    /// <summary>How Courier's column is headed: <c>Courier</c>, or <c>Courier (atomic)</c>.</summary>
+    public string CourierLabel => publish == PublishMode.Atomic ? "Courier (atomic)" : "Courier";
 
     public int Files => files;
 
@@ -32,8 +45,8 @@ internal sealed class DeliveryResults(int targets, int files)
         list.Add(milliseconds);
     }
 
-    public const string Header =
-        "| workload | targets | Courier | baseline | floor | Courier / floor (goal) | baseline / Courier | runs |\n" +
+    public string Header =>
+        $"| workload | targets | {CourierLabel} | baseline | floor | Courier / floor (goal) | baseline / Courier | runs |\n" +
         "| --- | --- | --- | --- | --- | --- | --- | --- |";
 
     public string Rows()

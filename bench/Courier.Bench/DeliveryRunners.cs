@@ -73,7 +73,7 @@ internal sealed class CourierRunner : IDeliveryRunner, IAsyncDisposable
     }
 
     private void WriteConfiguration(BenchRepository repository, int iteration) =>
-        CourierConfiguration.Write(_bench.Temp.Combine("courier", "config"), repository.Url, _bench.Servers, i => _bench.TargetPath(Method, i, iteration));
+        CourierConfiguration.Write(_bench.Temp.Combine("courier", "config"), repository.Url, _bench.Servers, i => _bench.TargetPath(Method, i, iteration), _bench.Publish);
 
     private static string Tail(string logs) => logs.Length > 4000 ? logs[^4000..] : logs;
 }

@@ -2,8 +2,10 @@
 // process, and reports the ratio of their medians (below 1: Courier is faster). Usage:
 //   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [git] [delivery] [storm] [--iterations N]
 //       [--targets 16[,64,200]] [--files 2000] [--file-bytes 10000] [--methods courier,baseline,floor]
+//       [--publish in-place|atomic]   (delivery: how Courier's ssh destinations publish; the baseline and the floor never change)
 //       [--pushes 100] [--seconds 5] [--trigger gitlab|api|mixed] [--queue-capacity N]   (storm)
 using System.Globalization;
+using Courier;
 using Courier.Bench;
 
 string? Option(string name)
@@ -12,7 +14,7 @@ string? Option(string name)
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
-var optionValues = new[] { "--iterations", "--targets", "--files", "--file-bytes", "--pushes", "--seconds", "--trigger", "--queue-capacity", "--methods" }.Select(Option).OfType<string>().ToHashSet();
+var optionValues = new[] { "--iterations", "--targets", "--files", "--file-bytes", "--pushes", "--seconds", "--trigger", "--queue-capacity", "--methods", "--publish" }.Select(Option).OfType<string>().ToHashSet();
 var scenarios = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !optionValues.Contains(a)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 var iterations = int.Parse(Option("--iterations") ?? "5", CultureInfo.InvariantCulture);
 bool Wanted(string name) => scenarios.Count == 0 || scenarios.Contains(name);
@@ -44,13 +46,19 @@ if (Wanted("delivery"))
     var files = int.Parse(Option("--files") ?? "2000", CultureInfo.InvariantCulture);
     var fileBytes = int.Parse(Option("--file-bytes") ?? "10000", CultureInfo.InvariantCulture);
     var methods = (Option("--methods") ?? "courier,baseline,floor").Split(',').ToHashSet(StringComparer.Ordinal);
+    var publish = (Option("--publish") ?? "in-place").ToLowerInvariant() switch
+    {
+        "in-place" => PublishMode.InPlace,
+        "atomic" => PublishMode.Atomic,
+        var other => throw new ArgumentException($"--publish must be in-place or atomic, got {other}."),
+    };
     var sizes = new List<DeliveryResults>();
     foreach (var targets in targetCounts)
     {
-        var delivery = await DeliveryBenchmark.RunAsync(targets, files, fileBytes, Option("--iterations") is null ? 3 : iterations, methods);
+        var delivery = await DeliveryBenchmark.RunAsync(targets, files, fileBytes, Option("--iterations") is null ? 3 : iterations, methods, publish);
         sizes.Add(delivery);
         Console.WriteLine();
-        Console.WriteLine(DeliveryResults.Header);
+        Console.WriteLine(delivery.Header);
         Console.WriteLine(delivery.Rows());
         if (sizes.Count > 1)
         {

@@ -18,7 +18,7 @@ internal static class ScaleResults
         var targets = sizes.Select(size => size.Targets).ToList();
         table.AppendLine($"| workload ({sizes[0].Files} files) | method | {string.Join(" | ", targets.Select(t => $"{t} targets"))} | slope (ms / target) |");
         table.AppendLine($"| --- | --- | {string.Join(" | ", targets.Select(_ => "---"))} | --- |");
-        foreach (var (workload, goal) in DeliveryResults.Workloads)
+        foreach (var (workload, goal) in sizes[0].Workloads)
         {
             var slopes = new Dictionary<string, double>();
             foreach (var method in Methods)
@@ -30,7 +30,8 @@ internal static class ScaleResults
                 }
 
                 slopes[method] = Slope(targets, medians);
-                table.AppendLine($"| {workload} | {method} | {string.Join(" | ", medians.Select(DeliveryResults.Ms))} | {slopes[method]:0.0} |");
+                var label = method == "courier" && sizes[0].Publish == PublishMode.Atomic ? "courier (atomic)" : method;
+                table.AppendLine($"| {workload} | {label} | {string.Join(" | ", medians.Select(DeliveryResults.Ms))} | {slopes[method]:0.0} |");
             }
 
             var ratios = sizes.Select(size => DeliveryResults.Ratio(size.Median(workload, "courier"), size.Median(workload, "floor")));

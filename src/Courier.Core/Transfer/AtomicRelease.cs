@@ -21,6 +21,13 @@ internal sealed record LiveRelease(LiveKind Kind, string? Current, DateTimeOffse
     /// <summary>The revision part of <see cref="Current"/>: <c>&lt;revision&gt;-&lt;n&gt;</c> without its number.</summary>
     public string? CurrentRevision => Current is { } name && name.LastIndexOf('-') is var dash and > 0 ? name[..dash] : null;
 
+    /// <summary>The <c>since=</c> line <c>switch</c> prints: when the new link was made, by the target's clock.</summary>
+    public static DateTimeOffset? SwitchedAt(string output) =>
+        output.Split('\n', StringSplitOptions.TrimEntries).LastOrDefault(line => line.StartsWith("since=", StringComparison.Ordinal)) is { } line &&
+        long.TryParse(line["since=".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            ? DateTimeOffset.FromUnixTimeSeconds(seconds)
+            : null;
+
     /// <summary>Reads the <c>key=value</c> lines of <c>inspect</c>.</summary>
     /// <exception cref="FormatException">The output is not what the script prints.</exception>
     public static LiveRelease Parse(string output)
@@ -103,6 +110,7 @@ internal static class AtomicRelease
             [ "$entry" = "$live_release" ] && continue
             if [ "$kept" -lt "$keep" ]; then kept=$((kept + 1)); else rm -rf -- "${releases:?}/$entry"; fi
           done
+          printf 'since=%s\n' "$(stat -c %Y -- "$live" 2>/dev/null || true)"
           ;;
         discard)
           release=$4

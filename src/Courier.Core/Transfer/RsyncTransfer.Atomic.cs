@@ -85,7 +85,7 @@ internal sealed partial class RsyncTransfer
         }
 
         LogSwitched(snapshot.SourceId, route.TargetName, release, held ?? "none");
-        return pushed with { Revision = revision, RevisionSince = time.GetUtcNow(), Duration = started.Elapsed };
+        return pushed with { Revision = revision, RevisionSince = LiveRelease.SwitchedAt(switched.Output) ?? time.GetUtcNow(), Duration = started.Elapsed };
     }
 
     /// <summary>Removes a release that did not go live (never the live one: the script checks), best effort.</summary>
