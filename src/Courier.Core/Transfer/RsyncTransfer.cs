@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Courier.Core.Processes;
 using Courier.Core.Ssh;
 using Microsoft.Extensions.Logging;
@@ -154,7 +153,7 @@ internal sealed partial class RsyncTransfer(
         if (result.ExitCode != 0)
         {
             var error = HostKeyMismatch.Describe(result.StandardError, route.Endpoint)
-                ?? $"rsync to {route.TargetName} failed with exit code {result.ExitCode} ({RsyncExitCodes.Meaning(result.ExitCode)}): {Explain(result.ExitCode, result.StandardError, ioTimeout)}";
+                ?? $"rsync to {route.TargetName} failed with exit code {result.ExitCode} ({RsyncExitCodes.Meaning(result.ExitCode)}): {RsyncOutput.Explain(result.ExitCode, result.StandardError, ioTimeout, settings.Value.Ssh.ConnectTimeoutSeconds)}";
             LogTransferFailed(snapshot.SourceId, route.TargetName, result.ExitCode, (long)elapsed.TotalMilliseconds, error);
             return new TransferResult(route.TargetName, false, result.ExitCode, error, 0, elapsed);
         }
@@ -166,7 +165,7 @@ internal sealed partial class RsyncTransfer(
             return new TransferResult(route.TargetName, true, 0, null, 0, elapsed) { Changes = changes };
         }
 
-        var bytes = BytesSent(result.StandardOutput);
+        var bytes = RsyncOutput.BytesSent(result.StandardOutput);
         LogTransferred(snapshot.SourceId, route.TargetName, result.ExitCode, (long)elapsed.TotalMilliseconds, bytes);
         return new TransferResult(route.TargetName, true, 0, null, bytes, elapsed);
     }
@@ -218,36 +217,12 @@ internal sealed partial class RsyncTransfer(
 
     private static string WithTrailingSlash(string path) => path.EndsWith('/') ? path : path + "/";
 
-    private static long BytesSent(string statistics)
-    {
-        var match = TotalBytesSent().Match(statistics);
-        return match.Success && long.TryParse(match.Groups[1].Value.Replace(",", string.Empty, StringComparison.Ordinal).Replace(".", string.Empty, StringComparison.Ordinal), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) ? bytes : 0;
-    }
-
-    /// <summary>What rsync said, with the deadline that fired named; the manual's meaning when it said nothing.</summary>
-    private string Explain(int exitCode, string standardError, TimeSpan ioTimeout)
-    {
-        var lines = standardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var said = lines.Length == 0 ? "rsync printed nothing." : string.Join(" | ", lines.TakeLast(5));
-        if (exitCode == 30)
-        {
-            return $"no answer within {CourierTimeouts.Describe(nameof(CourierTimeouts.RsyncIo), ioTimeout)}. {said}";
-        }
-
-        if (standardError.Contains("during banner exchange", StringComparison.Ordinal) || standardError.Contains("Connection timed out", StringComparison.Ordinal))
-        {
-            return $"no answer within Courier:Ssh:ConnectTimeoutSeconds ({settings.Value.Ssh.ConnectTimeoutSeconds} s). {said}";
-        }
-
-        return said;
-    }
-
     /// <summary>
-    /// The remote command rsync starts: <c>sudo rsync</c> on request. In place, it first makes the hermes path when
-    /// missing, as the original's rsync did (rsync's --mkpath needs 3.2.3 on both sides): best effort, never blocking
-    /// rsync, and with <c>sudo -n</c> so a sudoers entry allowing only rsync just skips it. ssh hands the command to the
-    /// remote shell as one string, so the path is single-quoted. A dry run makes nothing: rsync itself then reports a
-    /// missing directory's files as created.
+    /// The remote rsync: <c>sudo rsync</c> on request. In place, <see cref="DeliverAsync"/> puts a best-effort
+    /// <c>mkdir -p</c> of the hermes path before it, as the original's rsync made it (rsync's --mkpath needs 3.2.3 on
+    /// both sides), with <c>sudo -n</c> so a sudoers entry allowing only rsync just skips it; ssh hands the command to
+    /// the remote shell as one string, so the path is single-quoted. A dry run makes nothing: rsync itself then
+    /// reports a missing directory's files as created.
     /// </summary>
     private static string RemoteRsync(SshLogin login) => login.Sudo ? "sudo rsync" : "rsync";
 
@@ -256,9 +231,6 @@ internal sealed partial class RsyncTransfer(
         LogTransferFailed(source, target, exitCode, (long)started.Elapsed.TotalMilliseconds, error);
         return new TransferResult(target, false, exitCode, error, 0, started.Elapsed);
     }
-
-    [GeneratedRegex(@"Total bytes sent:\s*([\d,\.]+)")]
-    private static partial Regex TotalBytesSent();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pushed {Source} to {Target}: exit code {ExitCode} in {ElapsedMs} ms, {BytesSent} bytes sent")]
     private partial void LogTransferred(string source, string target, int exitCode, long elapsedMs, long bytesSent);
