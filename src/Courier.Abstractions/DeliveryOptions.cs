@@ -20,6 +20,12 @@ public sealed record DeliveryOptions
     /// <see cref="IFileTransfer"/>; one built before atomic publish is refused an atomic delivery.
     /// </summary>
     public PublishOptions Publish { get; init; } = PublishOptions.InPlace;
+
+    /// <summary>
+    /// Whether a target that still keeps a release of the snapshot's revision is switched back to it by one rename,
+    /// with no transfer (a rollback, with atomic publish); otherwise the snapshot is delivered as usual.
+    /// </summary>
+    public bool ReuseKeptRelease { get; init; }
 }
 
 /// <summary>

@@ -16,8 +16,9 @@ public sealed record DeliveryResult(string Target, bool Succeeded, string? Error
     public FileChanges? Changes { get; init; }
 
     /// <summary>
-    /// In a dry run, the revision this target has: read from its release link with atomic publish, otherwise that of
-    /// the last successful delivery of the source to it in the report history; null when none is known.
+    /// The revision this target had before the delivery (in a dry run: has): read from its release link with atomic
+    /// publish, otherwise (dry runs) that of the last successful delivery of the source to it in the report history;
+    /// null when none is known.
     /// </summary>
     public string? CurrentRevision { get; init; }
 

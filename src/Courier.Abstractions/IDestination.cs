@@ -34,4 +34,12 @@ public interface IDestination
             ? DeliverAsync(snapshot, cancellationToken)
             : throw new NotSupportedException($"the {Type} destination cannot publish atomically (its plugin was built before atomic publish); nothing was done.");
     }
+
+    /// <summary>
+    /// The targets this destination stands for, each delivered to on its own by a rollout's waves. A destination
+    /// built before rollouts is one target (<see cref="WholeDestinationTarget"/>). Exceptions mean the destination
+    /// could not even find its targets.
+    /// </summary>
+    Task<IReadOnlyList<IDeliveryTarget>> ListTargetsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<IDeliveryTarget>>([new WholeDestinationTarget(this)]);
 }

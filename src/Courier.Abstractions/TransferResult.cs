@@ -19,7 +19,7 @@ public sealed record TransferResult(string Target, bool Succeeded, int ExitCode,
     /// <summary>In a dry run that succeeded, what a push would change in the target directory; null otherwise.</summary>
     public FileChanges? Changes { get; init; }
 
-    /// <summary>In a dry run with atomic publish, the revision the target's release link names; null when unknown.</summary>
+    /// <summary>With atomic publish, the revision the target's release link named before the transfer; null when unknown.</summary>
     public string? CurrentRevision { get; init; }
 
     /// <summary>

@@ -46,8 +46,11 @@ public sealed record SourceReport(string Source, string Type, string? Revision, 
     /// </summary>
     public ValidationReport? Validation { get; init; }
 
-    /// <summary>Whether the pull and every delivery succeeded.</summary>
-    public bool Succeeded => Error is null && Destinations.All(d => d.Succeeded);
+    /// <summary>How the source's <c>"rollout"</c> went, when it has one and its pull and validation passed; null otherwise.</summary>
+    public RolloutReport? Rollout { get; init; }
+
+    /// <summary>Whether the pull and every delivery succeeded (and the rollout, when there is one, completed).</summary>
+    public bool Succeeded => Error is null && Destinations.All(d => d.Succeeded) && Rollout?.Outcome != RolloutReport.Stopped;
 }
 
 /// <summary>What happened at one destination alias.</summary>

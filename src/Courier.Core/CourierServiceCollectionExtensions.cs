@@ -5,6 +5,7 @@ using Courier.Core.Processes;
 using Courier.Core.Security;
 using Courier.Core.Diagnostics;
 using Courier.Core.History;
+using Courier.Core.Rollouts;
 using Courier.Core.Ssh;
 using Courier.Core.Updates;
 using Courier.Core.Transfer;
@@ -41,6 +42,9 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton<ISshTunnelFactory, SshTunnelFactory>();
         services.TryAddSingleton<ProcessRunner>();
         services.TryAddSingleton<SnapshotValidator>();
+        services.TryAddSingleton<TargetHealth>();
+        services.TryAddSingleton<KeptSnapshots>();
+        services.TryAddSingleton<RolloutRunner>();
         services.TryAddSingleton<SshConnectionPool>();
         services.TryAddSingleton<IFileTransfer, RsyncTransfer>();
         services.TryAddSingleton<HermesSearchPath>();

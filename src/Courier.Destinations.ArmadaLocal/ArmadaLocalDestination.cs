@@ -37,13 +37,26 @@ internal sealed partial class ArmadaLocalDestination(
             Enumerable.Range(0, agents.Count),
             new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken },
             async (index, ct) => results[index] = IsHealthy(agents[index].Status)
-                ? await DeliverToAgentAsync(agents[index].Address, snapshot, options, ct).ConfigureAwait(false)
-                // As the original: an agent that is not passing or warning is reported, and counts as a failure.
-                : DeliveryResult.Failure($"armada agent {agents[index].Address}", $"not pushed to: status {agents[index].Status}", TimeSpan.Zero)).ConfigureAwait(false);
+                ? (await DeliverToAgentAsync(agents[index].Address, snapshot, options, ct).ConfigureAwait(false)).Result
+                : NotPushed(agents[index].Address, agents[index].Status)).ConfigureAwait(false);
         return results;
     }
 
-    private async Task<DeliveryResult> DeliverToAgentAsync(string agentAddress, Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
+    /// <summary>Every agent the Armada API lists, each a target of its own (a rollout's waves go agent by agent).</summary>
+    public async Task<IReadOnlyList<IDeliveryTarget>> ListTargetsAsync(CancellationToken cancellationToken)
+    {
+        var agents = await ListAgentsAsync(cancellationToken).ConfigureAwait(false);
+        return [.. agents.Select(agent => new ArmadaAgentTarget(this, agent.Address, agent.Status))];
+    }
+
+    /// <summary>As the original: an agent that is not passing or warning is reported, and counts as a failure.</summary>
+    internal static DeliveryResult NotPushed(string agentAddress, string status) =>
+        DeliveryResult.Failure($"armada agent {agentAddress}", $"not pushed to: status {status}", TimeSpan.Zero);
+
+    internal SshLogin Login => login;
+
+    /// <summary>Asks the agent for its hermes address and pushes there; the address is given back for later checks.</summary>
+    internal async Task<(DeliveryResult Result, HermesAddress? Hermes)> DeliverToAgentAsync(string agentAddress, Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
         HermesAddress hermes;
@@ -55,15 +68,15 @@ internal sealed partial class ArmadaLocalDestination(
         catch (Exception e) when (e is HttpRequestException or FormatException or TimeoutException)
         {
             LogAgentUnreachable(agentAddress, e.Message);
-            return DeliveryResult.Failure($"armada agent {agentAddress}", e.Message, started.Elapsed);
+            return (DeliveryResult.Failure($"armada agent {agentAddress}", e.Message, started.Elapsed), null);
         }
 
         var push = await transfer.PushAsync(snapshot, hermes, login, gateway: null, options, cancellationToken).ConfigureAwait(false);
-        return push.ToDeliveryResult() with { Target = $"{push.Target} (armada agent {agentAddress})" };
+        return (push.ToDeliveryResult() with { Target = $"{push.Target} (armada agent {agentAddress})" }, hermes);
     }
 
     /// <summary>The addresses and statuses of every Armada agent the API lists.</summary>
-    private async Task<IReadOnlyList<(string Address, string Status)>> ListAgentsAsync(CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<(string Address, string Status)>> ListAgentsAsync(CancellationToken cancellationToken)
     {
         var url = new Uri(armadaApi, "list?microservice_name=armada");
         string body;
@@ -100,7 +113,7 @@ internal sealed partial class ArmadaLocalDestination(
         }
     }
 
-    private static bool IsHealthy(string status) =>
+    internal static bool IsHealthy(string status) =>
         status.Equals("passing", StringComparison.OrdinalIgnoreCase) || status.Equals("warning", StringComparison.OrdinalIgnoreCase);
 
     private async Task<string> GetAsync(Uri url, CancellationToken cancellationToken)

@@ -28,6 +28,25 @@ internal sealed partial class CourierRemoteDestination(
 
     private string Name => gateway is null ? $"courier {address}" : $"courier {address} via {gateway}";
 
+    /// <summary>The hermes address the remote gave at the last delivery, for a health command; null before.</summary>
+    private HermesAddress? _hermes;
+
+    /// <summary>One target: the remote Courier, with its <c>/update_all</c> after the push.</summary>
+    public Task<IReadOnlyList<IDeliveryTarget>> ListTargetsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<IDeliveryTarget>>([new Target(this, CourierRemoteDestinationFactory.SplitHttpAddress(address).Host, login, gateway)]);
+
+    private sealed class Target(CourierRemoteDestination destination, string host, SshLogin login, SshGateway? gateway) : IDeliveryTarget
+    {
+        public string Name => destination.Name;
+
+        public string? Host => host;
+
+        public SshEndpoint? Ssh => destination._hermes is { } hermes ? new(hermes, login, gateway) : null;
+
+        public Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken) =>
+            destination.DeliverAsync(snapshot, options, cancellationToken);
+    }
+
     public Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, CancellationToken cancellationToken) =>
         DeliverAsync(snapshot, DeliveryOptions.Default, cancellationToken);
 
@@ -58,6 +77,7 @@ internal sealed partial class CourierRemoteDestination(
                 return [DeliveryResult.Failure(Name, $"could not get the hermes address of {Name}: {e.Message}", started.Elapsed)];
             }
 
+            _hermes = hermes;
             var push = await transfer.PushAsync(snapshot, hermes, login, gateway, options, cancellationToken).ConfigureAwait(false);
             if (!push.Succeeded)
             {

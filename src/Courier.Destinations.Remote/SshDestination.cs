@@ -15,6 +15,22 @@ internal sealed class SshDestination(string alias, HermesAddress address, SshLog
         var result = await transfer.PushAsync(snapshot, address, login, gateway: null, options, cancellationToken).ConfigureAwait(false);
         return [result.ToDeliveryResult()];
     }
+
+    /// <summary>One target: the address.</summary>
+    public Task<IReadOnlyList<IDeliveryTarget>> ListTargetsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<IDeliveryTarget>>([new Target(this, address, login)]);
+
+    private sealed class Target(SshDestination destination, HermesAddress address, SshLogin login) : IDeliveryTarget
+    {
+        public string Name => address.ToString();
+
+        public string? Host => address.Host;
+
+        public SshEndpoint? Ssh => new(address, login, null);
+
+        public Task<IReadOnlyList<DeliveryResult>> DeliverAsync(Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken) =>
+            destination.DeliverAsync(snapshot, options, cancellationToken);
+    }
 }
 
 /// <summary>Makes <c>"ssh"</c> destinations: <c>{"type": "ssh", "address": "HOST:PORT", "path": "/etc/opt", "ssh": {"user", "key", "sudo"}}</c>.</summary>

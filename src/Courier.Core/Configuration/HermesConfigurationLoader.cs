@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Courier.Core.Rollouts;
 using Courier.Core.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,12 @@ internal sealed record LoadedSources(IReadOnlyList<ISource> Sources, IReadOnlyLi
 
     /// <summary>The checks of <paramref name="source"/>'s entry; none for a source not loaded here.</summary>
     public ValidationPlan ValidationOf(ISource source) => Validations.TryGetValue(source, out var plan) ? plan : ValidationPlan.None;
+
+    /// <summary>The <c>"rollout"</c> of the entry each source came from, by source object (sources without one are absent).</summary>
+    public IReadOnlyDictionary<ISource, RolloutPlan> Rollouts { get; init; } = new Dictionary<ISource, RolloutPlan>();
+
+    /// <summary>The rollout of <paramref name="source"/>'s entry, or null: every target at once.</summary>
+    public RolloutPlan? RolloutOf(ISource source) => Rollouts.GetValueOrDefault(source);
 }
 
 /// <summary>The destinations of <c>destinations.json</c> by alias, with the aliases that could not be read.</summary>
@@ -48,6 +55,7 @@ internal sealed partial class HermesConfigurationLoader(
         var sources = new List<ISource>();
         var errors = new List<string>();
         var validations = new Dictionary<ISource, ValidationPlan>(ReferenceEqualityComparer.Instance);
+        var rollouts = new Dictionary<ISource, RolloutPlan>(ReferenceEqualityComparer.Instance);
         var directory = searchPath.Find("sources");
         if (directory is null || !Directory.Exists(directory))
         {
@@ -60,10 +68,10 @@ internal sealed partial class HermesConfigurationLoader(
             .OrderBy(file => file.Name, StringComparer.Ordinal);
         foreach (var file in files)
         {
-            LoadSourcesFile(file.FullName, sources, validations, errors);
+            LoadSourcesFile(file.FullName, sources, validations, rollouts, errors);
         }
 
-        return new LoadedSources(sources, errors) { Validations = validations };
+        return new LoadedSources(sources, errors) { Validations = validations, Rollouts = rollouts };
     }
 
     /// <summary>Reads <c>destinations.json</c> from the search path.</summary>
@@ -130,7 +138,7 @@ internal sealed partial class HermesConfigurationLoader(
         return new SshLogin(ssh.User, searchPath.ResolveKey(ssh.Key), ssh.Sudo);
     }
 
-    private void LoadSourcesFile(string file, List<ISource> sources, Dictionary<ISource, ValidationPlan> validations, List<string> errors)
+    private void LoadSourcesFile(string file, List<ISource> sources, Dictionary<ISource, ValidationPlan> validations, Dictionary<ISource, RolloutPlan> rollouts, List<string> errors)
     {
         JsonElement root;
         try
@@ -157,11 +165,15 @@ internal sealed partial class HermesConfigurationLoader(
         {
             try
             {
-                var (created, validation) = CreateSources(new SourceDefinition(entry, file, index));
+                var (created, validation, rollout) = CreateSources(new SourceDefinition(entry, file, index));
                 foreach (var source in created)
                 {
                     sources.Add(source);
                     validations[source] = validation;
+                    if (rollout is not null)
+                    {
+                        rollouts[source] = rollout;
+                    }
                 }
             }
             catch (CourierConfigurationException e)
@@ -174,8 +186,8 @@ internal sealed partial class HermesConfigurationLoader(
         }
     }
 
-    /// <summary>The entry's sources, and its <c>"validate"</c> checks: every source type may have them, so they are read here.</summary>
-    private (IReadOnlyList<ISource> Sources, ValidationPlan Validation) CreateSources(SourceDefinition definition)
+    /// <summary>The entry's sources, its <c>"validate"</c> checks and its <c>"rollout"</c>: every source type may have them, so they are read here.</summary>
+    private (IReadOnlyList<ISource> Sources, ValidationPlan Validation, RolloutPlan? Rollout) CreateSources(SourceDefinition definition)
     {
         var type = definition.Type;
         if (!catalog.TryGetSourceFactory(type, out var factory))
@@ -184,7 +196,8 @@ internal sealed partial class HermesConfigurationLoader(
         }
 
         var validation = ValidationConfig.Read(definition);
-        return (Guard(definition, () => factory.Create(definition)), validation);
+        var rollout = RolloutConfig.Read(definition);
+        return (Guard(definition, () => factory.Create(definition)), validation, rollout);
     }
 
     /// <summary>The entry's destination, and how it publishes: every destination type may say, so that is read here.</summary>

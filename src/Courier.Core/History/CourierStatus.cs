@@ -32,8 +32,11 @@ public sealed record SourceStatus(
     /// </summary>
     public ValidationReport? Validation { get; init; }
 
-    /// <summary>Whether the last pull, its validation and the last delivery to every target succeeded.</summary>
-    public bool Ok => PullError is null && Validation?.Passed != false && Targets.All(t => t.Ok);
+    /// <summary>The last rollout of the source (its <c>"rollout"</c>): its waves, where it stopped and what was rolled back; null without one.</summary>
+    public RolloutReport? Rollout { get; init; }
+
+    /// <summary>Whether the last pull, its validation, its rollout and the last delivery to every target succeeded.</summary>
+    public bool Ok => PullError is null && Validation?.Passed != false && Rollout?.Outcome != RolloutReport.Stopped && Targets.All(t => t.Ok);
 }
 
 /// <summary>The state of one target of a source's destination.</summary>

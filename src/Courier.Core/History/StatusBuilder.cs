@@ -35,6 +35,7 @@ public static class StatusBuilder
         private string? _pullError;
         private DateTimeOffset? _failingSince;
         private ValidationReport? _validation;
+        private RolloutReport? _rollout;
         private string _lastUpdate = string.Empty;
 
         public void Apply(UpdateReport report, SourceReport source)
@@ -48,6 +49,11 @@ public static class StatusBuilder
             }
 
             (_revision, _pulledAt, _pullError, _failingSince, _validation) = (source.Revision, report.StartedAt, null, null, source.Validation);
+            if (source.Validation?.Passed != false)
+            {
+                _rollout = source.Rollout;
+            }
+
             foreach (var destination in source.Destinations)
             {
                 if (destination.Error is not null && destination.Deliveries.Count == 0)
@@ -93,6 +99,7 @@ public static class StatusBuilder
             })])
         {
             Validation = _validation,
+            Rollout = _rollout,
         };
 
         private TargetState Target(string destination, string target)

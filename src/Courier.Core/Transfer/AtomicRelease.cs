@@ -18,6 +18,13 @@ internal enum LiveKind
 /// <param name="Next">The number the next release gets (one more than any release there).</param>
 internal sealed record LiveRelease(LiveKind Kind, string? Current, DateTimeOffset? Since, long Next)
 {
+    /// <summary>The releases kept on the target, oldest first.</summary>
+    public IReadOnlyList<string> Kept { get; init; } = [];
+
+    /// <summary>The newest kept release of <paramref name="revision"/> (a release directory name), or null.</summary>
+    public string? KeptReleaseOf(string revision) =>
+        Kept.LastOrDefault(name => name.LastIndexOf('-') is var dash and > 0 && name[..dash] == revision);
+
     /// <summary>The revision part of <see cref="Current"/>: <c>&lt;revision&gt;-&lt;n&gt;</c> without its number.</summary>
     public string? CurrentRevision => Current is { } name && name.LastIndexOf('-') is var dash and > 0 ? name[..dash] : null;
 
@@ -32,9 +39,11 @@ internal sealed record LiveRelease(LiveKind Kind, string? Current, DateTimeOffse
     /// <exception cref="FormatException">The output is not what the script prints.</exception>
     public static LiveRelease Parse(string output)
     {
-        var fields = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        var pairs = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => line.Split('=', 2))
             .Where(parts => parts.Length == 2)
+            .ToList();
+        var fields = pairs
             .GroupBy(parts => parts[0], StringComparer.Ordinal)
             .ToDictionary(group => group.Key, group => group.Last()[1], StringComparer.Ordinal);
         var kind = fields.GetValueOrDefault("kind") switch
@@ -52,7 +61,10 @@ internal sealed record LiveRelease(LiveKind Kind, string? Current, DateTimeOffse
         var since = long.TryParse(fields.GetValueOrDefault("since"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;
-        return new LiveRelease(kind, fields.GetValueOrDefault("current") is { Length: > 0 } current ? current : null, kind == LiveKind.Link ? since : null, next);
+        return new LiveRelease(kind, fields.GetValueOrDefault("current") is { Length: > 0 } current ? current : null, kind == LiveKind.Link ? since : null, next)
+        {
+            Kept = [.. pairs.Where(parts => parts[0] == "release").Select(parts => parts[1])],
+        };
     }
 }
 
@@ -96,6 +108,7 @@ internal static class AtomicRelease
           fi
           last=$(numbered | sort -n | tail -n 1 | cut -d ' ' -f 1)
           printf 'kind=%s\ncurrent=%s\nsince=%s\nnext=%s\n' "$kind" "$(current)" "$since" "$(( ${last:-0} + 1 ))"
+          numbered | sort -n | cut -d ' ' -f 2 | sed 's/^/release=/'
           ;;
         switch)
           release=$4; link=$5; keep=$6; converted=$7

@@ -48,11 +48,16 @@ internal sealed partial class RsyncTransfer
         if (options.Publish.Verify == VerifyMode.Revision && state.Kind == LiveKind.Link && held == revision)
         {
             LogUnchanged(snapshot.SourceId, route.TargetName, revision);
-            return new TransferResult(route.TargetName, true, 0, null, 0, started.Elapsed) { Unchanged = true, Revision = held, RevisionSince = state.Since };
+            return new TransferResult(route.TargetName, true, 0, null, 0, started.Elapsed) { Unchanged = true, Revision = held, RevisionSince = state.Since, CurrentRevision = held };
+        }
+
+        if (options.ReuseKeptRelease && state.KeptReleaseOf(revision) is { } kept && kept != state.Current)
+        {
+            // A rollback to a release still on the target: one rename, nothing transferred.
+            return await SwitchAsync(snapshot, route, login, root, name, kept, options, state, started, pushed: null, cancellationToken).ConfigureAwait(false);
         }
 
         var number = state.Next;
-        var converted = $"in-place-{number}";
         if (state.Kind == LiveKind.Directory)
         {
             number++;
@@ -69,23 +74,43 @@ internal sealed partial class RsyncTransfer
         if (!pushed.Succeeded)
         {
             await DiscardAsync(route, login, root, name, release, cancellationToken).ConfigureAwait(false);
-            return pushed with { Revision = held, RevisionSince = state.Since };
+            return pushed with { Revision = held, RevisionSince = state.Since, CurrentRevision = held };
         }
 
+        return await SwitchAsync(snapshot, route, login, root, name, release, options, state, started, pushed, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Switches the live link to <paramref name="release"/>; on failure removes it unless it was already kept (<paramref name="pushed"/> null).</summary>
+    private async Task<TransferResult> SwitchAsync(Snapshot snapshot, SshRoute route, SshLogin login, string root, string name, string release, DeliveryOptions options, LiveRelease state, Stopwatch started, TransferResult? pushed, CancellationToken cancellationToken)
+    {
+        var held = state.CurrentRevision;
         var keep = options.Publish.KeepReleases.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var converted = $"in-place-{state.Next}";
         var switched = await RunStepAsync(route, login, AtomicRelease.Command(login.Sudo, "switch", root, name, release, AtomicRelease.LinkText(name, release), keep, converted), cancellationToken).ConfigureAwait(false);
         if (switched.Error is { } switchError)
         {
-            await DiscardAsync(route, login, root, name, release, cancellationToken).ConfigureAwait(false);
-            return Failed(snapshot.SourceId, route.TargetName, $"the release {release} was built on {route.TargetName} but not switched to: {switchError}", started, switched.ExitCode) with
+            if (pushed is not null)
+            {
+                await DiscardAsync(route, login, root, name, release, cancellationToken).ConfigureAwait(false);
+            }
+
+            return Failed(snapshot.SourceId, route.TargetName, $"the release {release} is on {route.TargetName} but was not switched to: {switchError}", started, switched.ExitCode) with
             {
                 Revision = held,
                 RevisionSince = state.Since,
+                CurrentRevision = held,
             };
         }
 
         LogSwitched(snapshot.SourceId, route.TargetName, release, held ?? "none");
-        return pushed with { Revision = revision, RevisionSince = LiveRelease.SwitchedAt(switched.Output) ?? time.GetUtcNow(), Duration = started.Elapsed };
+        var result = pushed ?? new TransferResult(route.TargetName, true, 0, null, 0, started.Elapsed);
+        return result with
+        {
+            Revision = AtomicRelease.NameOf(snapshot.Revision),
+            RevisionSince = LiveRelease.SwitchedAt(switched.Output) ?? time.GetUtcNow(),
+            CurrentRevision = held,
+            Duration = started.Elapsed,
+        };
     }
 
     /// <summary>Removes a release that did not go live (never the live one: the script checks), best effort.</summary>

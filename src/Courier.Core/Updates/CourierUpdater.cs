@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Courier.Core.Configuration;
 using Courier.Core.Diagnostics;
 using Courier.Core.History;
+using Courier.Core.Rollouts;
 using Courier.Core.Validation;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ internal sealed partial class CourierUpdater(
     IFileTransfer transfer,
     SourceUpdateCoordinator coordinator,
     SnapshotValidator validator,
+    RolloutRunner rollouts,
     IOptions<CourierOptions> options,
     TimeProvider time,
     IEnumerable<IUpdateReportSink> reportSinks,
@@ -48,8 +50,16 @@ internal sealed partial class CourierUpdater(
             string.Join(" or ", triggers.Select(Describe)),
             SourceUpdateCoordinator.ConfiguredDestinations,
             triggers,
-            (source, snapshot, ct) => DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, DeliveryOptions.Default, ct),
+            async (source, snapshot, rollout, ct) => rollout is null
+                ? new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, DeliveryOptions.Default, ct).ConfigureAwait(false))
+                : await RollOutAsync(source, snapshot, destinations.Value, rollout, ct).ConfigureAwait(false),
             cancellationToken);
+    }
+
+    private async Task<Delivered> RollOutAsync(ISource source, Snapshot snapshot, LoadedDestinations destinations, RolloutPlan rollout, CancellationToken cancellationToken)
+    {
+        var (reports, report) = await rollouts.RunAsync(source, snapshot, destinations, rollout, cancellationToken).ConfigureAwait(false);
+        return new Delivered(reports, report);
     }
 
     /// <summary>
@@ -65,17 +75,17 @@ internal sealed partial class CourierUpdater(
             string.Join(" or ", triggers.Select(Describe)),
             DryRunDeliveries,
             triggers,
-            async (source, snapshot, ct) =>
+            async (source, snapshot, _, ct) =>
             {
                 var reports = await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, DryRunOptions, ct).ConfigureAwait(false);
                 var known = (await status.Value.ConfigureAwait(false)).Sources.FirstOrDefault(s => s.Source == source.Id)?.Targets ?? [];
-                return [.. reports.Select(report => report with
+                return new Delivered([.. reports.Select(report => report with
                 {
                     Deliveries = [.. report.Deliveries.Select(delivery => delivery with
                     {
                         CurrentRevision = delivery.CurrentRevision ?? known.FirstOrDefault(t => t.Destination == report.Alias && t.Target == delivery.Target)?.LastSuccess?.Revision,
                     })],
-                })];
+                })]);
             },
             cancellationToken,
             dryRun: true).ConfigureAwait(false);
@@ -90,10 +100,10 @@ internal sealed partial class CourierUpdater(
             $"update_hermes {target}",
             $"update_hermes {target}",
             [UpdateTrigger.All],
-            async (source, snapshot, ct) =>
+            async (source, snapshot, _, ct) =>
             {
                 var result = await transfer.PushAsync(snapshot, target, login, gateway: null, ct).ConfigureAwait(false);
-                return [new DestinationReport(target.ToString(), null, [result.ToDeliveryResult()]) { Type = "ssh" }];
+                return new Delivered([new DestinationReport(target.ToString(), null, [result.ToDeliveryResult()]) { Type = "ssh" }]);
             },
             cancellationToken);
     }
@@ -102,7 +112,7 @@ internal sealed partial class CourierUpdater(
         string triggerName,
         string deliveryKey,
         IReadOnlyList<UpdateTrigger> triggers,
-        Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
+        Func<ISource, Snapshot, RolloutPlan?, CancellationToken, Task<Delivered>> deliver,
         CancellationToken cancellationToken,
         bool dryRun = false)
     {
@@ -120,7 +130,7 @@ internal sealed partial class CourierUpdater(
         await Parallel.ForEachAsync(
             Enumerable.Range(0, matching.Count),
             parallel,
-            async (index, ct) => reports[index] = await UpdateSourceAsync(matching[index], loaded.ValidationOf(matching[index]), deliveryKey, deliver, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (index, ct) => reports[index] = await UpdateSourceAsync(matching[index], loaded.ValidationOf(matching[index]), loaded.RolloutOf(matching[index]), deliveryKey, deliver, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports) { Id = id, DryRun = dryRun };
         foreach (var error in report.Sources.SelectMany(Errors))
@@ -138,16 +148,18 @@ internal sealed partial class CourierUpdater(
     private Task<SourceReport> UpdateSourceAsync(
         ISource source,
         ValidationPlan validation,
+        RolloutPlan? rollout,
         string deliveryKey,
-        Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
+        Func<ISource, Snapshot, RolloutPlan?, CancellationToken, Task<Delivered>> deliver,
         CancellationToken cancellationToken) =>
-        coordinator.UpdateAsync(source, deliveryKey, ct => PullAndDeliverWithinDeadlineAsync(source, validation, deliver, ct), cancellationToken);
+        coordinator.UpdateAsync(source, deliveryKey, ct => PullAndDeliverWithinDeadlineAsync(source, validation, rollout, deliver, ct), cancellationToken);
 
     /// <summary>One run of a source's update, ended at <c>Courier:Timeouts:Update</c>: a hung source costs itself only.</summary>
     private async Task<SourceReport> PullAndDeliverWithinDeadlineAsync(
         ISource source,
         ValidationPlan validation,
-        Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
+        RolloutPlan? rollout,
+        Func<ISource, Snapshot, RolloutPlan?, CancellationToken, Task<Delivered>> deliver,
         CancellationToken cancellationToken)
     {
         var limit = options.Value.Timeouts.Update;
@@ -155,7 +167,7 @@ internal sealed partial class CourierUpdater(
         deadline.CancelAfter(limit);
         try
         {
-            return await PullAndDeliverAsync(source, validation, deliver, deadline.Token).ConfigureAwait(false);
+            return await PullAndDeliverAsync(source, validation, rollout, deliver, deadline.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -168,7 +180,8 @@ internal sealed partial class CourierUpdater(
     private async Task<SourceReport> PullAndDeliverAsync(
         ISource source,
         ValidationPlan validation,
-        Func<ISource, Snapshot, CancellationToken, Task<IReadOnlyList<DestinationReport>>> deliver,
+        RolloutPlan? rollout,
+        Func<ISource, Snapshot, RolloutPlan?, CancellationToken, Task<Delivered>> deliver,
         CancellationToken cancellationToken)
     {
         using var scope = logger.BeginScope("Source {Source}", source.Id);
@@ -196,8 +209,8 @@ internal sealed partial class CourierUpdater(
             return new SourceReport(source.Id, source.Type, snapshot.Revision, SnapshotValidator.FailureMessage(validated), []) { Validation = validated };
         }
 
-        var destinations = await deliver(source, snapshot, cancellationToken).ConfigureAwait(false);
-        return new SourceReport(source.Id, source.Type, snapshot.Revision, null, destinations) { Validation = validated };
+        var delivered = await deliver(source, snapshot, rollout, cancellationToken).ConfigureAwait(false);
+        return new SourceReport(source.Id, source.Type, snapshot.Revision, null, delivered.Destinations) { Validation = validated, Rollout = delivered.Rollout };
     }
 
     private bool Matches(ISource source, UpdateTrigger trigger, List<string> errors)
@@ -258,3 +271,6 @@ internal sealed partial class CourierUpdater(
     [LoggerMessage(Level = LogLevel.Error, Message = "Update error: {Error}")]
     private partial void LogDeliveryError(string error);
 }
+
+/// <summary>What delivering one snapshot did: each destination's report, and the rollout's when the source has one.</summary>
+internal sealed record Delivered(IReadOnlyList<DestinationReport> Destinations, RolloutReport? Rollout = null);

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using Courier.Core.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Courier.Core.Rollouts;
+
+/// <summary>
+/// Delivers a snapshot through a source's <c>"rollout"</c>: wave after wave over all its targets, each wave's targets
+/// checked by the health gate; when the failures so far pass <c>max_failures</c>, no further wave is delivered and
+/// every target switched during the rollout goes back to the revision kept from the last completed rollout (one
+/// rename where its release is kept). A completed rollout's snapshot is kept for the next.
+/// </summary>
+internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots kept, IOptions<CourierOptions> options, TimeProvider time, ILogger<RolloutRunner> logger)
+{
+    public async Task<(IReadOnlyList<DestinationReport> Destinations, RolloutReport Rollout)> RunAsync(ISource source, Snapshot snapshot, LoadedDestinations loaded, RolloutPlan plan, CancellationToken cancellationToken)
+    {
+        var (targets, errors) = await RolloutTargets.ListAsync(source, snapshot, loaded, cancellationToken).ConfigureAwait(false);
+        var results = new IReadOnlyList<DeliveryResult>[targets.Count];
+        var allowed = plan.MaxFailures.Of(targets.Count);
+        var waves = new List<WaveReport>();
+        var failures = 0;
+        var start = 0;
+        string? stopReason = null;
+        var ends = plan.WaveEnds(targets.Count);
+        foreach (var end in ends)
+        {
+            var wave = await RunWaveAsync(waves.Count + 1, targets, start, end, snapshot, plan, results, cancellationToken).ConfigureAwait(false);
+            waves.Add(wave);
+            failures += wave.Failures.Count;
+            start = end;
+            if (failures > allowed)
+            {
+                stopReason = $"{failures} of {targets.Count} targets failed, more than max_failures ({plan.MaxFailures}, {allowed} targets): {string.Join("; ", wave.Failures.Select(f => $"{f.Target}: {f.Reason}"))}";
+                break;
+            }
+
+            if (end < targets.Count && plan.Pause > TimeSpan.Zero)
+            {
+                await Task.Delay(plan.Pause, time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var report = new RolloutReport(stopReason is null ? RolloutReport.Completed : RolloutReport.Stopped, waves) { Targets = targets.Count };
+        var rollbacks = new List<(int Index, DeliveryResult Result)>();
+        if (stopReason is null)
+        {
+            if (errors.Count == 0 && results.All(r => r is not null && r.All(d => d.Succeeded)))
+            {
+                kept.Keep(snapshot, cancellationToken);
+            }
+
+            LogCompleted(source.Id, snapshot.Revision, waves.Count, targets.Count);
+        }
+        else
+        {
+            LogStopped(source.Id, snapshot.Revision, waves.Count, stopReason);
+            (report, rollbacks) = await RollBackAsync(source, snapshot, targets, results, start, report with { StoppedAtWave = waves.Count, Reason = stopReason }, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (Reports(targets, results, rollbacks, errors, source), report);
+    }
+
+    private async Task<WaveReport> RunWaveAsync(int number, IReadOnlyList<PlannedTarget> targets, int start, int end, Snapshot snapshot, RolloutPlan plan, IReadOnlyList<DeliveryResult>[] results, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.StartNew();
+        var failures = new TargetFailure?[end - start];
+        LogWave(snapshot.SourceId, number, end - start, start);
+        await Parallel.ForEachAsync(
+            Enumerable.Range(start, end - start),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelDestinations, CancellationToken = cancellationToken },
+            async (index, ct) =>
+            {
+                var planned = targets[index];
+                results[index] = await DeliverAsync(planned, snapshot, new DeliveryOptions { Publish = planned.Publish }, ct).ConfigureAwait(false);
+                var failed = results[index].Where(r => !r.Succeeded).Select(r => r.Error ?? "failed").ToList();
+                var answer = failed.Count > 0 ? $"delivery failed: {string.Join("; ", failed)}" : await health.CheckAsync(planned.Target, plan.Health, ct).ConfigureAwait(false) is { } unhealthy ? $"health: {unhealthy}" : null;
+                failures[index - start] = answer is null ? null : new TargetFailure(planned.Target.Name, answer);
+            }).ConfigureAwait(false);
+        return new WaveReport(number, [.. targets.Skip(start).Take(end - start).Select(t => t.Target.Name)], [.. failures.OfType<TargetFailure>()], started.Elapsed);
+    }
+
+    private static async Task<IReadOnlyList<DeliveryResult>> DeliverAsync(PlannedTarget planned, Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await planned.Target.DeliverAsync(snapshot, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return [DeliveryResult.Failure(planned.Target.Name, $"{planned.Type} destination failed: {e.Message}", TimeSpan.Zero)];
+        }
+    }
+
+    /// <summary>
+    /// Sends back every target of the delivered waves that may have switched: all but those that already held the
+    /// revision and the atomic ones whose delivery failed (they never left their release).
+    /// </summary>
+    private async Task<(RolloutReport Report, List<(int Index, DeliveryResult Result)> Rollbacks)> RollBackAsync(ISource source, Snapshot snapshot, IReadOnlyList<PlannedTarget> targets, IReadOnlyList<DeliveryResult>[] results, int delivered, RolloutReport report, CancellationToken cancellationToken)
+    {
+        var switched = Enumerable.Range(0, delivered)
+            .Where(i => !results[i].All(r => r.Unchanged) && !(results[i].All(r => !r.Succeeded) && targets[i].Publish.Mode == PublishMode.Atomic))
+            .ToList();
+        var previous = kept.Find(source.Id, snapshot.DestinationPath);
+        var rollbacks = new List<(int Index, DeliveryResult Result)>();
+        if (switched.Count == 0)
+        {
+            return (report, rollbacks);
+        }
+
+        if (previous is null || previous.Revision == snapshot.Revision)
+        {
+            var none = "no earlier revision of this source is kept to roll back to (one is kept when a rollout completes)";
+            return (report with { RolledBack = [.. switched.Select(i => new RollbackResult(targets[i].Target.Name, false, none))] }, rollbacks);
+        }
+
+        var outcomes = new RollbackResult[switched.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, switched.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelDestinations, CancellationToken = cancellationToken },
+            async (n, ct) =>
+            {
+                var planned = targets[switched[n]];
+                var back = await DeliverAsync(planned, previous, new DeliveryOptions { Publish = planned.Publish, ReuseKeptRelease = true }, ct).ConfigureAwait(false);
+                var error = back.FirstOrDefault(r => !r.Succeeded)?.Error;
+                outcomes[n] = new RollbackResult(planned.Target.Name, error is null, error);
+                lock (rollbacks)
+                {
+                    rollbacks.AddRange(back.Select(r => (switched[n], r.Succeeded ? r with { Revision = r.Revision ?? previous.Revision, Note = $"rolled back to {previous.Revision}" } : r)));
+                }
+            }).ConfigureAwait(false);
+        LogRolledBack(source.Id, previous.Revision, outcomes.Count(o => o.Succeeded), outcomes.Length);
+        return (report with { RolledBack = outcomes, RolledBackTo = previous.Revision }, rollbacks);
+    }
+
+    /// <summary>One report per destination, in the source's order: each target's delivery, then its rollback (which the status reads as what it holds).</summary>
+    private static List<DestinationReport> Reports(IReadOnlyList<PlannedTarget> targets, IReadOnlyList<DeliveryResult>[] results, List<(int Index, DeliveryResult Result)> rollbacks, IReadOnlyList<DestinationReport> errors, ISource source)
+    {
+        var reports = targets
+            .Select((planned, index) => (planned, index))
+            .GroupBy(pair => (pair.planned.Alias, pair.planned.Type))
+            .Select(group => new DestinationReport(group.Key.Alias, null, [.. group.SelectMany(pair =>
+                (results[pair.index] ?? []).Concat(rollbacks.Where(r => r.Index == pair.index).Select(r => r.Result)))]) { Type = group.Key.Type })
+            .Concat(errors)
+            .ToList();
+        return [.. reports.OrderBy(r => source.Destinations.ToList().IndexOf(r.Alias))];
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout of {Source}: wave {Wave}, {Count} targets from target {From}")]
+    private partial void LogWave(string source, int wave, int count, int from);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Rollout of {Source} at {Revision} completed: {Waves} waves, {Targets} targets")]
+    private partial void LogCompleted(string source, string revision, int waves, int targets);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout of {Source} at {Revision} stopped after wave {Wave}: {Reason}")]
+    private partial void LogStopped(string source, string revision, int wave, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout of {Source}: rolled back to {Revision}, {Succeeded} of {Count} targets")]
+    private partial void LogRolledBack(string source, string revision, int succeeded, int count);
+}
