@@ -91,14 +91,15 @@ public sealed class HermesValidationTests : IAsyncLifetime
         Assert.Equal(JsonValueKind.Null, sources["hermes-directory:unreachable"].GetProperty("validation").ValueKind);
 
         var page = await host.Client.GetStringAsync("/status");
-        var rows = page.Split("<tr>").Skip(2).ToDictionary(row => row.Contains("hermes-directory:checked", StringComparison.Ordinal) ? "checked" : "unreachable");
-        Assert.Contains("<td class=\"invalid\" data-label=\"Pulled\"><strong>validation failed</strong>", rows["checked"], StringComparison.Ordinal);
-        Assert.Contains("exit code 1", rows["checked"], StringComparison.Ordinal);
-        Assert.Contains("unknown directive &quot;lisen&quot; in nginx.conf:1", rows["checked"], StringComparison.Ordinal);
-        Assert.Contains($"href=\"/reports/{updateId}\"", rows["checked"], StringComparison.Ordinal);
-        Assert.DoesNotContain("<td class=\"failing\"", rows["checked"], StringComparison.Ordinal);
-        Assert.DoesNotContain("validation failed", rows["unreachable"], StringComparison.Ordinal);
-        Assert.Contains("<td class=\"failing\"", rows["unreachable"], StringComparison.Ordinal);
+        var blocks = StatusPageSections.Of(page);
+        var (checkedBlock, unreachable) = (blocks["hermes-directory:checked"], blocks["hermes-directory:unreachable"]);
+        Assert.Contains("<div class=\"pull invalid\"><strong>validation failed</strong>", checkedBlock, StringComparison.Ordinal);
+        Assert.Contains("exit code 1", checkedBlock, StringComparison.Ordinal);
+        Assert.Contains("unknown directive &quot;lisen&quot; in nginx.conf:1", checkedBlock, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/reports/{updateId}\"", checkedBlock, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"failing\"", checkedBlock, StringComparison.Ordinal);
+        Assert.DoesNotContain("validation failed", unreachable, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"failing\"", unreachable, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -47,12 +47,17 @@ public sealed class StatusTests : DeliveryScenarioTests
 
         Assert.Contains("<meta http-equiv=\"refresh\"", dom, StringComparison.Ordinal);
         Assert.Contains("name=\"viewport\"", dom, StringComparison.Ordinal);
-        var rows = dom.Split("<tr>").Skip(2).ToDictionary(row => row.Contains("hermes-directory:good", StringComparison.Ordinal) ? "good" : "bad");
-        Assert.Contains(revision[..12], rows["good"], StringComparison.Ordinal);
-        Assert.Contains("<td class=\"ok\"", rows["good"], StringComparison.Ordinal);
-        Assert.Contains("<td class=\"failing\"", rows["bad"], StringComparison.Ordinal);
-        Assert.Contains(AsSerializedText(error), rows["bad"], StringComparison.Ordinal);
-        Assert.Contains($"href=\"/reports/{report.GetProperty("id").GetString()}\"", rows["bad"], StringComparison.Ordinal);
+        var sources = StatusPageSections.Of(dom);
+        var good = sources["hermes-directory:good"];
+        Assert.Contains("<div class=\"pull ok\">", good, StringComparison.Ordinal);
+        Assert.Contains($"1 on <code title=\"{revision}\">{revision[..12]}</code>", good, StringComparison.Ordinal);
+        Assert.Contains("<td class=\"ok\" data-label=\"Holds\">", good, StringComparison.Ordinal);
+        Assert.DoesNotContain("class=\"failing\"", good, StringComparison.Ordinal);
+        var bad = sources["hermes-directory:bad"];
+        Assert.Contains("<td class=\"failing\" data-label=\"Last delivery\">", bad, StringComparison.Ordinal);
+        Assert.Contains(AsSerializedText(error), bad, StringComparison.Ordinal);
+        Assert.Contains($"href=\"/reports/{report.GetProperty("id").GetString()}\"", bad, StringComparison.Ordinal);
+        Assert.DoesNotContain("<details>", bad, StringComparison.Ordinal);
     }
 
     [Fact]
