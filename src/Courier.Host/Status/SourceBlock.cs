@@ -24,17 +24,34 @@ internal static class SourceBlock
     }
 
     /// <summary>
-    /// The targets listed first, one per line with what went wrong: today those whose last delivery failed.
-    /// Rolled-back targets join them here once the status reports rollbacks.
+    /// The targets listed first, one per line with what went wrong: those whose last delivery failed, and those the
+    /// last rollout sent back (their last delivery, the rollback, succeeded).
     /// </summary>
-    private static List<TargetStatus> NeedingAttention(SourceStatus source) => [.. source.Targets.Where(target => !target.Ok)];
+    private static List<TargetStatus> NeedingAttention(SourceStatus source)
+    {
+        var rolledBack = source.Rollout?.RolledBack.Select(r => r.Target).ToHashSet(StringComparer.Ordinal) ?? [];
+        return [.. source.Targets.Where(target => !target.Ok || rolledBack.Any(name => target.Target.StartsWith(name, StringComparison.Ordinal) || name.StartsWith(target.Target, StringComparison.Ordinal)))];
+    }
 
-    /// <summary>
-    /// Where the source's current rollout goes, under the revision counts: the wave being delivered and a "held"
-    /// badge. The status reports no rollout yet, so nothing is shown rather than guessed.
-    /// </summary>
+    /// <summary>Under the revision counts: how the last rollout went, its waves, where it stopped and why, and what went back.</summary>
     private static void AppendRollout(StringBuilder page, SourceStatus source)
     {
+        if (source.Rollout is not { } rollout)
+        {
+            return;
+        }
+
+        var waves = string.Join(" → ", rollout.Waves.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Targets.Count}{(w.Failures.Count > 0 ? $" ({w.Failures.Count} failed)" : string.Empty)}")));
+        if (rollout.Outcome == RolloutReport.Completed)
+        {
+            page.Append(CultureInfo.InvariantCulture, $"<div class=\"rollout ok\">rollout completed: {rollout.Waves.Count} waves ({Encode(waves)}) over {rollout.Targets} targets</div>\n");
+            return;
+        }
+
+        var back = rollout.RolledBack.Count == 0
+            ? string.Empty
+            : string.Create(CultureInfo.InvariantCulture, $"; {rollout.RolledBack.Count(r => r.Succeeded)} of {rollout.RolledBack.Count} switched targets rolled back to {Revision(rollout.RolledBackTo ?? "?")}");
+        page.Append(CultureInfo.InvariantCulture, $"<div class=\"rollout failing\"><strong>rollout stopped</strong> after wave {rollout.StoppedAtWave} of {Encode(waves)}{back}: <span class=\"message\">{Encode(rollout.Reason ?? string.Empty)}</span></div>\n");
     }
 
     private static void AppendPull(StringBuilder page, SourceStatus source, DateTimeOffset now)

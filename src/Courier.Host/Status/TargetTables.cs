@@ -18,13 +18,24 @@ internal static class TargetTables
             return;
         }
 
-        page.Append(CultureInfo.InvariantCulture, $"<table class=\"targets\">\n<caption>{failing.Count} failing</caption>\n")
+        var caption = failing.All(t => !t.Ok) ? $"{failing.Count} failing" : $"{failing.Count} failing or rolled back";
+        page.Append(CultureInfo.InvariantCulture, $"<table class=\"targets\">\n<caption>{caption}</caption>\n")
             .Append("<thead><tr><th scope=\"col\">Target</th><th scope=\"col\">Last delivery</th><th scope=\"col\">Holds</th></tr></thead>\n<tbody>\n");
         foreach (var target in failing)
         {
-            var failure = target.LastFailure!;
-            page.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\" data-label=\"Target\">{Target(target)}</th>")
-                .Append(CultureInfo.InvariantCulture, $"<td class=\"failing\" data-label=\"Last delivery\"><strong>error</strong> {Age(failure.At, now)}: <span class=\"message\">{Encode(failure.Error ?? "failed")}</span> {ReportLink(failure.Update)}</td>")
+            page.Append(CultureInfo.InvariantCulture, $"<tr><th scope=\"row\" data-label=\"Target\">{Target(target)}</th>");
+            if (target.Ok && target.LastSuccess is { } rollback)
+            {
+                // Delivered, then sent back by its rollout: the rollback is its last delivery.
+                page.Append(CultureInfo.InvariantCulture, $"<td class=\"failing\" data-label=\"Last delivery\"><strong>rolled back</strong> {Age(rollback.At, now)} {ReportLink(rollback.Update)}</td>");
+            }
+            else
+            {
+                var failure = target.LastFailure!;
+                page.Append(CultureInfo.InvariantCulture, $"<td class=\"failing\" data-label=\"Last delivery\"><strong>error</strong> {Age(failure.At, now)}: <span class=\"message\">{Encode(failure.Error ?? "failed")}</span> {ReportLink(failure.Update)}</td>");
+            }
+
+            page
                 .Append(CultureInfo.InvariantCulture, $"<td data-label=\"Holds\">{Holds(target, now)} {(target.LastSuccess is { } success ? ReportLink(success.Update) : string.Empty)}</td></tr>\n");
         }
 

@@ -68,6 +68,11 @@ public sealed class RolloutTests : IAsyncLifetime
         Assert.False(source.GetProperty("ok").GetBoolean());
         var firstRevision = RolloutFleet.Rollout(report).GetProperty("rolled_back_to").GetString();
         Assert.All(source.GetProperty("targets").EnumerateArray(), target => Assert.Equal(firstRevision, target.GetProperty("revision").GetString()));
+        var page = await host.Client.GetStringAsync("/status");
+        Assert.Contains("<strong>rollout stopped</strong> after wave 1 of 1 (1 failed); 1 of 1 switched targets rolled back to", page, StringComparison.Ordinal);
+        var details = page.IndexOf("<details", StringComparison.Ordinal);
+        Assert.InRange(page.IndexOf(canary.Endpoint, StringComparison.Ordinal), 0, details);
+
         var history = await DeliveryScenario.GetJsonAsync(host, "/reports?limit=1");
         Assert.Equal("stopped", history.GetProperty("reports")[0].GetProperty("sources")[0].GetProperty("rollout").GetProperty("outcome").GetString());
     }
