@@ -5,6 +5,7 @@ using Courier.Core.Processes;
 using Courier.Core.Security;
 using Courier.Core.Diagnostics;
 using Courier.Core.History;
+using Courier.Core.Rollouts;
 using Courier.Core.Ssh;
 using Courier.Core.Updates;
 using Courier.Core.Transfer;
@@ -51,6 +52,7 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton<SourceUpdateCoordinator>();
         services.TryAddSingleton<FileReportStore>();
         services.TryAddSingleton<IReportStore>(provider => provider.GetRequiredService<FileReportStore>());
+        services.TryAddSingleton<HoldStore>();
         services.TryAddSingleton<CourierMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, FileReportStore>(provider => provider.GetRequiredService<FileReportStore>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, CourierMetrics>(provider => provider.GetRequiredService<CourierMetrics>()));
