@@ -46,6 +46,13 @@ public sealed record SourceReport(string Source, string Type, string? Revision, 
     /// </summary>
     public ValidationReport? Validation { get; init; }
 
+    /// <summary>
+    /// The source's hold, when it was held at the time of delivery: it was pulled and validated (<see cref="Revision"/>
+    /// is what was pulled) and, unless the update was a dry run, nothing was delivered (<see cref="Destinations"/> is
+    /// empty); null when the source was not held.
+    /// </summary>
+    public HoldReport? Held { get; init; }
+
     /// <summary>How the source's <c>"rollout"</c> went, when it has one and its pull and validation passed; null otherwise.</summary>
     public RolloutReport? Rollout { get; init; }
 

@@ -16,6 +16,9 @@ public abstract record UpdateTrigger
     /// <summary>A change in the local hermes directory (<c>/update_from_hermes_directory</c>); no subdirectory means the whole directory.</summary>
     public static UpdateTrigger HermesDirectory(string? subdirectory) => new HermesDirectoryChanged(subdirectory);
 
+    /// <summary>One source, by its <see cref="ISource.Id"/> (<c>/release</c>): the engine matches it, never asking the source.</summary>
+    public static UpdateTrigger ForSource(string sourceId) => new SourceById(sourceId);
+
     /// <summary>Every source.</summary>
     public sealed record AllSources : UpdateTrigger;
 
@@ -26,4 +29,11 @@ public abstract record UpdateTrigger
     /// <summary>A change below the hermes directory's <paramref name="Subdirectory"/> (null: the source without subdirectory).</summary>
     /// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
     public sealed record HermesDirectoryChanged(string? Subdirectory) : UpdateTrigger;
+
+    /// <summary>
+    /// The source whose <see cref="ISource.Id"/> is <paramref name="SourceId"/>. The engine matches it by id before it
+    /// would ask the source, so <see cref="ISource.Matches"/> never sees it and needs no case for it.
+    /// </summary>
+    /// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults (see the package README).</remarks>
+    public sealed record SourceById(string SourceId) : UpdateTrigger;
 }

@@ -10,6 +10,7 @@ public sealed class AccessControlTests(SecuredSite site)
     {
         { "/update_all", false }, { "/update_all", true },
         { "/update_from_git", false }, { "/update_from_hermes_directory", false }, { "/update_hermes", false }, { "/update_hermes", true },
+        { "/hold", false }, { "/hold", true }, { "/release", false },
     };
 
     [Theory]
@@ -18,7 +19,7 @@ public sealed class AccessControlTests(SecuredSite site)
     {
         using var client = site.PublicClient(dualStack);
 
-        var (status, body) = await SecuredSite.SendAsync(client, path, """{"ssh": "127.0.0.1:22", "path": "/etc/opt", "url": "x"}""");
+        var (status, body) = await SecuredSite.SendAsync(client, path, """{"ssh": "127.0.0.1:22", "path": "/etc/opt", "url": "x", "source": "secrets"}""");
 
         Assert.Equal(HttpStatusCode.Forbidden, status);
         Assert.Contains("Courier:Api:AllowedNetworks", body, StringComparison.Ordinal);
@@ -50,14 +51,33 @@ public sealed class AccessControlTests(SecuredSite site)
         Assert.DoesNotContain(SecuredSite.Token, site.Host.Logs, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_token_holder_holds_and_releases_a_source_from_a_public_address()
+    {
+        using var client = site.PublicClient();
+
+        var (held, heldBody) = await SecuredSite.SendAsync(client, "/hold", """{"source": "secrets", "reason": "audit"}""", bearer: SecuredSite.Token);
+        var (released, releasedBody) = await SecuredSite.SendAsync(client, "/release", """{"source": "secrets"}""", bearer: SecuredSite.Token);
+
+        Assert.Equal(HttpStatusCode.OK, held);
+        Assert.Contains("hermes-directory:secrets", heldBody, StringComparison.Ordinal);
+
+        // Released, then updated at once: its only destination alias is not configured here.
+        Assert.Equal((HttpStatusCode.InternalServerError, "There were errors. Check logs for details."), (released, releasedBody));
+        Assert.Contains("Held hermes-directory:secrets at the request of token ci: audit", site.Host.Logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(SecuredSite.Token, site.Host.Logs, StringComparison.Ordinal);
+    }
+
     [Theory]
-    [InlineData("wrong-token-0123456789")]
-    [InlineData("ci-token-0123456789abcde")]
-    public async Task A_wrong_token_is_refused_with_401_even_from_the_private_network(string token)
+    [InlineData("wrong-token-0123456789", "/update_all")]
+    [InlineData("ci-token-0123456789abcde", "/update_all")]
+    [InlineData("wrong-token-0123456789", "/hold")]
+    [InlineData("wrong-token-0123456789", "/release")]
+    public async Task A_wrong_token_is_refused_with_401_even_from_the_private_network(string token, string path)
     {
         using var client = site.AgentClient();
 
-        var (status, body) = await SecuredSite.SendAsync(client, "/update_all", headers: [("Authorization", $"Bearer {token}")]);
+        var (status, body) = await SecuredSite.SendAsync(client, path, """{"source": "secrets"}""", headers: [("Authorization", $"Bearer {token}")]);
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Contains("Courier:Api:Tokens", body, StringComparison.Ordinal);

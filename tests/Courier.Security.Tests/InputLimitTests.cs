@@ -9,7 +9,7 @@ public sealed class InputLimitTests(SecuredSite site)
 {
     // /update_all reads no body.
     private static readonly string[] Endpoints =
-        ["/update_hermes", "/update_from_git", "/update_from_hermes_directory", "/gitlab_web_hook", "/web_hook/gitlab", "/web_hook/github", "/web_hook/gitea"];
+        ["/update_hermes", "/update_from_git", "/update_from_hermes_directory", "/gitlab_web_hook", "/web_hook/gitlab", "/web_hook/github", "/web_hook/gitea", "/hold", "/release"];
 
     [Theory]
     [InlineData("/update_from_git", 20 * 1024 * 1024)]

@@ -6,37 +6,6 @@ using Microsoft.Extensions.Options;
 
 namespace Courier.Core.Configuration;
 
-/// <summary>The sources read from <c>sources/*</c>, with the entries that could not be read.</summary>
-/// <param name="Sources">Every source that could be made.</param>
-/// <param name="Errors">One message per file or entry skipped.</param>
-internal sealed record LoadedSources(IReadOnlyList<ISource> Sources, IReadOnlyList<string> Errors)
-{
-    /// <summary>The <c>"validate"</c> checks of the entry each source came from, by source object.</summary>
-    public IReadOnlyDictionary<ISource, ValidationPlan> Validations { get; init; } = new Dictionary<ISource, ValidationPlan>();
-
-    /// <summary>The checks of <paramref name="source"/>'s entry; none for a source not loaded here.</summary>
-    public ValidationPlan ValidationOf(ISource source) => Validations.TryGetValue(source, out var plan) ? plan : ValidationPlan.None;
-
-    /// <summary>The <c>"rollout"</c> of the entry each source came from, by source object (sources without one are absent).</summary>
-    public IReadOnlyDictionary<ISource, RolloutPlan> Rollouts { get; init; } = new Dictionary<ISource, RolloutPlan>();
-
-    /// <summary>The rollout of <paramref name="source"/>'s entry, or null: every target at once.</summary>
-    public RolloutPlan? RolloutOf(ISource source) => Rollouts.GetValueOrDefault(source);
-}
-
-/// <summary>The destinations of <c>destinations.json</c> by alias, with the aliases that could not be read.</summary>
-/// <param name="FilePath">The file read, or <see langword="null"/> when none was found.</param>
-/// <param name="Destinations">The destinations by alias (an alias holding a list fans out).</param>
-/// <param name="Errors">Why an alias (or the whole file, under the key <c>""</c>) could not be read.</param>
-internal sealed record LoadedDestinations(string? FilePath, IReadOnlyDictionary<string, IReadOnlyList<IDestination>> Destinations, IReadOnlyDictionary<string, string> Errors)
-{
-    /// <summary>The <c>"publish"</c>, <c>"keep_releases"</c> and <c>"verify"</c> of the entry each destination came from, by destination object.</summary>
-    public IReadOnlyDictionary<IDestination, PublishOptions> Publishing { get; init; } = new Dictionary<IDestination, PublishOptions>();
-
-    /// <summary>How <paramref name="destination"/> publishes; in place for one not loaded here.</summary>
-    public PublishOptions PublishingOf(IDestination destination) => Publishing.TryGetValue(destination, out var publish) ? publish : PublishOptions.InPlace;
-}
-
 /// <summary>
 /// Reads Hermes configuration afresh on every update (a changed file needs no restart). One bad file or entry
 /// is an error for itself only: the others still load.
@@ -55,6 +24,7 @@ internal sealed partial class HermesConfigurationLoader(
         var sources = new List<ISource>();
         var errors = new List<string>();
         var validations = new Dictionary<ISource, ValidationPlan>(ReferenceEqualityComparer.Instance);
+        var destinationPaths = new Dictionary<ISource, string>(ReferenceEqualityComparer.Instance);
         var rollouts = new Dictionary<ISource, RolloutPlan>(ReferenceEqualityComparer.Instance);
         var directory = searchPath.Find("sources");
         if (directory is null || !Directory.Exists(directory))
@@ -68,10 +38,10 @@ internal sealed partial class HermesConfigurationLoader(
             .OrderBy(file => file.Name, StringComparer.Ordinal);
         foreach (var file in files)
         {
-            LoadSourcesFile(file.FullName, sources, validations, rollouts, errors);
+            LoadSourcesFile(file.FullName, new SourcesBeingLoaded(sources, validations, destinationPaths, rollouts), errors);
         }
 
-        return new LoadedSources(sources, errors) { Validations = validations, Rollouts = rollouts };
+        return new LoadedSources(sources, errors) { Validations = validations, DestinationPaths = destinationPaths, Rollouts = rollouts };
     }
 
     /// <summary>Reads <c>destinations.json</c> from the search path.</summary>
@@ -138,7 +108,7 @@ internal sealed partial class HermesConfigurationLoader(
         return new SshLogin(ssh.User, searchPath.ResolveKey(ssh.Key), ssh.Sudo);
     }
 
-    private void LoadSourcesFile(string file, List<ISource> sources, Dictionary<ISource, ValidationPlan> validations, Dictionary<ISource, RolloutPlan> rollouts, List<string> errors)
+    private void LoadSourcesFile(string file, SourcesBeingLoaded loaded, List<string> errors)
     {
         JsonElement root;
         try
@@ -165,14 +135,21 @@ internal sealed partial class HermesConfigurationLoader(
         {
             try
             {
-                var (created, validation, rollout) = CreateSources(new SourceDefinition(entry, file, index));
+                var definition = new SourceDefinition(entry, file, index);
+                var (created, validation, rollout) = CreateSources(definition);
+                var destinationPath = ConfiguredDestinationPath(definition);
                 foreach (var source in created)
                 {
-                    sources.Add(source);
-                    validations[source] = validation;
+                    loaded.Sources.Add(source);
+                    loaded.Validations[source] = validation;
                     if (rollout is not null)
                     {
-                        rollouts[source] = rollout;
+                        loaded.Rollouts[source] = rollout;
+                    }
+
+                    if (destinationPath is not null)
+                    {
+                        loaded.DestinationPaths[source] = destinationPath;
                     }
                 }
             }
@@ -198,6 +175,19 @@ internal sealed partial class HermesConfigurationLoader(
         var validation = ValidationConfig.Read(definition);
         var rollout = RolloutConfig.Read(definition);
         return (Guard(definition, () => factory.Create(definition)), validation, rollout);
+    }
+
+    /// <summary>The entry's <c>"destination_path"</c>, else its <c>"subdirectory"</c>; null when it has neither, or one its source would refuse.</summary>
+    private static string? ConfiguredDestinationPath(SourceDefinition definition)
+    {
+        try
+        {
+            return definition.GetRelativePath("destination_path") ?? definition.GetRelativePath("subdirectory");
+        }
+        catch (CourierConfigurationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The entry's destination, and how it publishes: every destination type may say, so that is read here.</summary>
@@ -247,6 +237,9 @@ internal sealed partial class HermesConfigurationLoader(
             throw new CourierConfigurationException($"{file}: cannot be read: {e.Message}", e);
         }
     }
+
+    /// <summary>What <see cref="LoadSources"/> gathers over the files.</summary>
+    private sealed record SourcesBeingLoaded(List<ISource> Sources, Dictionary<ISource, ValidationPlan> Validations, Dictionary<ISource, string> DestinationPaths, Dictionary<ISource, RolloutPlan> Rollouts);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No sources directory found ({SearchPath}): there is nothing to deliver")]
     private partial void LogNoSources(string searchPath);

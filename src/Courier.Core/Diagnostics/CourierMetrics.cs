@@ -95,7 +95,7 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
                 }
             }
 
-            if (source.Succeeded)
+            if (source.Succeeded && source.Held is null)
             {
                 _lastSuccess[source.Source] = finishedAt;
             }

@@ -1,10 +1,19 @@
+using Courier.Core.Rollouts;
+
 namespace Courier.Core.History;
 
 /// <summary>What Courier last did for each source, computed from the report history.</summary>
 /// <param name="GeneratedAt">When it was computed.</param>
 /// <param name="LastUpdate">The newest report's id, if any.</param>
 /// <param name="Sources">One entry per source seen in the history, by id.</param>
-public sealed record CourierStatus(DateTimeOffset GeneratedAt, string? LastUpdate, IReadOnlyList<SourceStatus> Sources);
+public sealed record CourierStatus(DateTimeOffset GeneratedAt, string? LastUpdate, IReadOnlyList<SourceStatus> Sources)
+{
+    /// <summary>
+    /// Every held source, by id, with why and since when (also those not in the history yet); each held source of
+    /// <see cref="Sources"/> has its hold in <see cref="SourceStatus.Held"/> too.
+    /// </summary>
+    public IReadOnlyList<SourceHold> Holds { get; init; } = [];
+}
 
 /// <summary>The state of one source.</summary>
 /// <param name="Source">The source's id.</param>
@@ -31,6 +40,12 @@ public sealed record SourceStatus(
     /// kept what it had.
     /// </summary>
     public ValidationReport? Validation { get; init; }
+
+    /// <summary>
+    /// The source's hold (<c>POST /hold</c>), when it is held now: its updates pull and validate, and deliver nothing
+    /// until <c>POST /release</c>; null when it is not held.
+    /// </summary>
+    public HoldReport? Held { get; init; }
 
     /// <summary>The last rollout of the source (its <c>"rollout"</c>): its waves, where it stopped and what was rolled back; null without one.</summary>
     public RolloutReport? Rollout { get; init; }

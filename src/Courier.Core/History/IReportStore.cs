@@ -18,7 +18,7 @@ public interface IReportStore
 /// <param name="Before">Only reports older than the one with this id (the next page).</param>
 /// <param name="Source">Only reports of this source (its id, or a part of it).</param>
 /// <param name="Outcome">Only <c>succeeded</c> or <c>failed</c> reports.</param>
-/// <param name="Trigger">Only reports whose trigger kind (<c>all</c>, <c>git</c>, <c>hermes-directory</c>, <c>update_hermes</c>) is this, or whose trigger text contains it.</param>
+/// <param name="Trigger">Only reports whose trigger kind (<c>all</c>, <c>git</c>, <c>hermes-directory</c>, <c>update_hermes</c>, <c>source</c>) is this, or whose trigger text contains it.</param>
 public sealed record ReportQuery(int Limit = 50, string? Before = null, string? Source = null, string? Outcome = null, string? Trigger = null);
 
 /// <summary>One page of reports, newest first.</summary>

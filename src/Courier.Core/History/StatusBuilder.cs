@@ -1,12 +1,18 @@
+using Courier.Core.Rollouts;
+
 namespace Courier.Core.History;
 
 /// <summary>Computes <see cref="CourierStatus"/> from the history, oldest report first (so it survives a restart).</summary>
 public static class StatusBuilder
 {
     /// <summary>The status after <paramref name="reports"/> (oldest first).</summary>
-    public static CourierStatus Build(IReadOnlyList<UpdateReport> reports, DateTimeOffset now)
+    public static CourierStatus Build(IReadOnlyList<UpdateReport> reports, DateTimeOffset now) => Build(reports, [], now);
+
+    /// <summary>The status after <paramref name="reports"/> (oldest first), with the sources held now.</summary>
+    public static CourierStatus Build(IReadOnlyList<UpdateReport> reports, IReadOnlyList<SourceHold> holds, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(reports);
+        ArgumentNullException.ThrowIfNull(holds);
 
         // A dry run delivered nothing: it is in the history, never in what a target has.
         reports = [.. reports.Where(report => !report.DryRun)];
@@ -24,7 +30,19 @@ public static class StatusBuilder
             }
         }
 
-        return new CourierStatus(now, reports.Count == 0 ? null : reports[^1].Id, [.. sources.Select(pair => pair.Value.ToStatus(pair.Key))]);
+        var held = new Dictionary<string, SourceHold>(StringComparer.Ordinal);
+        foreach (var hold in holds)
+        {
+            held[hold.Source] = hold;
+        }
+
+        return new CourierStatus(
+            now,
+            reports.Count == 0 ? null : reports[^1].Id,
+            [.. sources.Select(pair => pair.Value.ToStatus(pair.Key) with { Held = held.GetValueOrDefault(pair.Key)?.ToReport() })])
+        {
+            Holds = [.. held.Values.OrderBy(hold => hold.Source, StringComparer.Ordinal)],
+        };
     }
 
     private sealed class SourceState(string type)

@@ -12,7 +12,7 @@ namespace Courier.Core.Updates;
 /// <summary>
 /// Runs updates: reads the configuration afresh, picks the sources a trigger concerns, pulls each (one update of
 /// a source at a time, sources in parallel), runs the source's <c>"validate"</c> checks on what it pulled and, when
-/// they pass, delivers to every destination of the source, then reports.
+/// they pass and the source is not held, delivers to every destination of the source, then reports.
 /// </summary>
 internal sealed partial class CourierUpdater(
     HermesConfigurationLoader configuration,
@@ -24,6 +24,7 @@ internal sealed partial class CourierUpdater(
     TimeProvider time,
     IEnumerable<IUpdateReportSink> reportSinks,
     IReportStore history,
+    HoldStore holds,
     ILogger<CourierUpdater> logger) : ICourierUpdater
 {
     /// <summary>The delivery key of dry runs: a dry run never joins a real update of a source, nor a real update a dry run.</summary>
@@ -59,6 +60,13 @@ internal sealed partial class CourierUpdater(
     private async Task<Delivered> RollOutAsync(ISource source, Snapshot snapshot, LoadedDestinations destinations, RolloutPlan rollout, CancellationToken cancellationToken)
     {
         var (reports, report) = await rollouts.RunAsync(source, snapshot, destinations, rollout, cancellationToken).ConfigureAwait(false);
+        if (report.Outcome == RolloutReport.Stopped)
+        {
+            // So that the next hook or poll does not push the same revision again: recorded, not delivered, until released.
+            var reason = $"rollout of {snapshot.Revision} stopped after wave {report.StoppedAtWave}: {report.Reason}";
+            await holds.HoldAsync(source.Id, reason.Length > 500 ? reason[..497] + "..." : reason, cancellationToken).ConfigureAwait(false);
+        }
+
         return new Delivered(reports, report);
     }
 
@@ -130,7 +138,7 @@ internal sealed partial class CourierUpdater(
         await Parallel.ForEachAsync(
             Enumerable.Range(0, matching.Count),
             parallel,
-            async (index, ct) => reports[index] = await UpdateSourceAsync(matching[index], loaded.ValidationOf(matching[index]), loaded.RolloutOf(matching[index]), deliveryKey, deliver, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (index, ct) => reports[index] = await UpdateSourceAsync(new SourceRun(matching[index], loaded.ValidationOf(matching[index]), loaded.RolloutOf(matching[index]), dryRun, deliver), deliveryKey, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports) { Id = id, DryRun = dryRun };
         foreach (var error in report.Sources.SelectMany(Errors))
@@ -144,77 +152,14 @@ internal sealed partial class CourierUpdater(
         return report;
     }
 
-    /// <summary>One update of a source at a time: a trigger arriving meanwhile joins the source's pending update.</summary>
-    private Task<SourceReport> UpdateSourceAsync(
-        ISource source,
-        ValidationPlan validation,
-        RolloutPlan? rollout,
-        string deliveryKey,
-        Func<ISource, Snapshot, RolloutPlan?, CancellationToken, Task<Delivered>> deliver,
-        CancellationToken cancellationToken) =>
-        coordinator.UpdateAsync(source, deliveryKey, ct => PullAndDeliverWithinDeadlineAsync(source, validation, rollout, deliver, ct), cancellationToken);
-
-    /// <summary>One run of a source's update, ended at <c>Courier:Timeouts:Update</c>: a hung source costs itself only.</summary>
-    private async Task<SourceReport> PullAndDeliverWithinDeadlineAsync(
-        ISource source,
-        ValidationPlan validation,
-        RolloutPlan? rollout,
-        Func<ISource, Snapshot, RolloutPlan?, CancellationToken, Task<Delivered>> deliver,
-        CancellationToken cancellationToken)
-    {
-        var limit = options.Value.Timeouts.Update;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(limit);
-        try
-        {
-            return await PullAndDeliverAsync(source, validation, rollout, deliver, deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            var error = $"the update did not finish within {CourierTimeouts.Describe(nameof(CourierTimeouts.Update), limit)} and was ended.";
-            LogPullFailed(source.Id, error);
-            return new SourceReport(source.Id, source.Type, null, error, []);
-        }
-    }
-
-    private async Task<SourceReport> PullAndDeliverAsync(
-        ISource source,
-        ValidationPlan validation,
-        RolloutPlan? rollout,
-        Func<ISource, Snapshot, RolloutPlan?, CancellationToken, Task<Delivered>> deliver,
-        CancellationToken cancellationToken)
-    {
-        using var scope = logger.BeginScope("Source {Source}", source.Id);
-        Snapshot snapshot;
-        using (var pull = CourierTelemetry.ActivitySource.StartActivity("courier.pull")?.SetTag("courier.source", source.Id))
-        {
-            try
-            {
-                snapshot = await source.PullAsync(cancellationToken).ConfigureAwait(false);
-                pull?.SetTag("courier.revision", snapshot.Revision);
-            }
-            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-            {
-                pull?.SetStatus(ActivityStatusCode.Error, e.Message);
-                LogPullFailed(source.Id, e.Message);
-                return new SourceReport(source.Id, source.Type, null, $"pull failed, nothing was delivered: {e.Message}", []);
-            }
-        }
-
-        LogPulled(source.Id, snapshot.Revision);
-        var validated = await validator.ValidateAsync(source.Id, snapshot, validation, cancellationToken).ConfigureAwait(false);
-        if (validated is { Passed: false })
-        {
-            // Before any destination: every target keeps the revision it had.
-            return new SourceReport(source.Id, source.Type, snapshot.Revision, SnapshotValidator.FailureMessage(validated), []) { Validation = validated };
-        }
-
-        var delivered = await deliver(source, snapshot, rollout, cancellationToken).ConfigureAwait(false);
-        return new SourceReport(source.Id, source.Type, snapshot.Revision, null, delivered.Destinations) { Validation = validated, Rollout = delivered.Rollout };
-    }
-
     private bool Matches(ISource source, UpdateTrigger trigger, List<string> errors)
     {
+        if (trigger is UpdateTrigger.SourceById named)
+        {
+            // The engine's own trigger: sources are never asked about it.
+            return string.Equals(source.Id, named.SourceId, StringComparison.Ordinal);
+        }
+
         try
         {
             return source.Matches(trigger);
@@ -253,6 +198,7 @@ internal sealed partial class CourierUpdater(
     {
         UpdateTrigger.GitPushed push => $"git push {push.Url} {push.Branch}",
         UpdateTrigger.HermesDirectoryChanged changed => $"hermes directory {changed.Subdirectory ?? "(whole)"}",
+        UpdateTrigger.SourceById named => $"source {named.SourceId}",
         _ => "all sources",
     };
 
@@ -261,12 +207,6 @@ internal sealed partial class CourierUpdater(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Update finished: {Trigger}, {SourceCount} sources, succeeded {Succeeded}, in {ElapsedMs} ms")]
     private partial void LogUpdateFinished(string trigger, int sourceCount, bool succeeded, long elapsedMs);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Pulled {Source} at {Revision}")]
-    private partial void LogPulled(string source, string revision);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Pull of {Source} failed, nothing delivered: {Error}")]
-    private partial void LogPullFailed(string source, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Update error: {Error}")]
     private partial void LogDeliveryError(string error);

@@ -53,7 +53,8 @@ internal sealed class SourceUpdateCoordinator : IDisposable
             async ct =>
             {
                 var report = await update(ct).ConfigureAwait(false);
-                if (deliveryKey == ConfiguredDestinations && report.Succeeded && report.Revision is { } revision)
+                // A held source's report succeeds with nothing delivered: its targets do not have that revision.
+                if (deliveryKey == ConfiguredDestinations && report.Succeeded && report.Held is null && report.Revision is { } revision)
                 {
                     _delivered[id] = revision;
                 }

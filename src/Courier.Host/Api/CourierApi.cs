@@ -30,6 +30,7 @@ internal static class CourierApi
         updates.MapPost("/update_hermes", UpdateHermes);
         updates.MapPost("/update_from_hermes_directory", UpdateFromHermesDirectory);
         updates.MapPost("/update_from_git", UpdateFromGit);
+        updates.MapHoldApi();
         app.MapWebHooks();
         return app;
     }
@@ -54,7 +55,7 @@ internal static class CourierApi
             ? updater.DryRunAsync([trigger], context.RequestAborted)
             : updater.UpdateAsync(trigger, context.RequestAborted);
 
-    private static bool IsDryRun(HttpContext context)
+    internal static bool IsDryRun(HttpContext context)
     {
         var values = context.Request.Query["dry_run"];
         if (values.Count == 0)
@@ -117,7 +118,7 @@ internal static class CourierApi
     }
 
     /// <summary>Plain clients (an Armada agent compares the body with "ok") get the original's text; others may ask for the report.</summary>
-    private static IResult Answer(HttpContext context, UpdateReport report)
+    internal static IResult Answer(HttpContext context, UpdateReport report)
     {
         var status = report.Succeeded ? StatusCodes.Status200OK : StatusCodes.Status500InternalServerError;
         context.Response.Headers[UpdateIdHeader] = report.Id;

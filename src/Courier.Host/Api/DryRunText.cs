@@ -23,6 +23,11 @@ internal static class DryRunText
         foreach (var source in report.Sources)
         {
             text.Append('\n').Append("source ").Append(source.Source).Append(" (").Append(source.Type).Append(") at ").Append(source.Revision ?? "(not pulled)").Append('\n');
+            if (source.Held is { } held)
+            {
+                text.Append("  held since ").Append(held.Since.ToString("u", System.Globalization.CultureInfo.InvariantCulture)).Append(held.Reason is null ? string.Empty : $": {held.Reason}").Append(" (an update delivers nothing until /release)\n");
+            }
+
             if (source.Validation is { } validation)
             {
                 text.Append("  validation: ").Append(validation.Passed ? "passed" : "FAILED").Append(" (").Append(validation.Check).Append(")\n");

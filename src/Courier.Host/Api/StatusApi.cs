@@ -1,4 +1,5 @@
 using Courier.Core.History;
+using Courier.Core.Rollouts;
 using Courier.Host.Status;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -11,11 +12,11 @@ internal static class StatusApi
     {
         app.MapGet("/reports", ListReports)
             .WithSummary("The report history, newest first")
-            .WithDescription("Pages with limit (1 to 500, default 50) and before (the next value of the previous page); filters by source (id or a part of it), outcome (succeeded or failed) and trigger (all, git, hermes-directory, update_hermes, or a part of the trigger text).");
+            .WithDescription("Pages with limit (1 to 500, default 50) and before (the next value of the previous page); filters by source (id or a part of it), outcome (succeeded or failed) and trigger (all, git, hermes-directory, update_hermes, source, or a part of the trigger text).");
         app.MapGet("/reports/{id}", GetReport).WithSummary("One update's report");
         app.MapGet("/status", GetStatus)
             .WithSummary("The last pull of every source and the last delivery to every target")
-            .WithDescription("JSON for Accept: application/json; an HTML page (refreshing itself) otherwise.");
+            .WithDescription("JSON for Accept: application/json (with each held source's hold, and every hold in holds); an HTML page (refreshing itself) otherwise.");
         return app;
     }
 
@@ -54,13 +55,24 @@ internal static class StatusApi
         return report is null ? TypedResults.NotFound($"No report {id}.") : TypedResults.Json(report, UpdateReportJson.Options);
     }
 
-    private static async Task<Results<JsonHttpResult<CourierStatus>, ContentHttpResult>> GetStatus(
+    private static async Task<Results<JsonHttpResult<CourierStatus>, ContentHttpResult, ProblemHttpResult>> GetStatus(
         HttpContext context,
         IReportStore store,
+        HoldStore holds,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
-        var status = StatusBuilder.Build(await store.AllAsync(cancellationToken).ConfigureAwait(false), time.GetUtcNow());
+        IReadOnlyList<SourceHold> held;
+        try
+        {
+            held = await holds.AllAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HoldStateException e)
+        {
+            return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status500InternalServerError);
+        }
+
+        var status = StatusBuilder.Build(await store.AllAsync(cancellationToken).ConfigureAwait(false), held, time.GetUtcNow());
         var wantsJson = context.Request.Headers.Accept.Any(value => value?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
         context.Response.Headers.Vary = "Accept";
         return wantsJson

@@ -3,10 +3,13 @@ using Microsoft.OpenApi;
 
 namespace Courier.Host.OpenApi;
 
-/// <summary>Bodies and answers of the original Courier's routes, which read their bodies themselves.</summary>
+/// <summary>
+/// Bodies and answers of the original Courier's routes, which read their bodies themselves, and of <c>/release</c>,
+/// which answers as they do.
+/// </summary>
 internal static class OriginalApiOperations
 {
-    private static readonly HashSet<string> UpdateRoutes = ["update_all", "update_hermes", "update_from_git", "update_from_hermes_directory"];
+    private static readonly HashSet<string> UpdateRoutes = ["update_all", "update_hermes", "update_from_git", "update_from_hermes_directory", "release"];
 
     public static async Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -54,6 +57,7 @@ internal static class OriginalApiOperations
             "update_all" => "Every source to its destinations",
             "update_hermes" => "Every source to one hermes address, with the host's SSH login",
             "update_from_git" => "The git sources of a repository and branch",
+            "release" => "Releases a held source and updates it (only it) at once, delivering its newest revision",
             _ => "The hermes-directory sources of a subdirectory (no body: the one without subdirectory)",
         };
         operation.RequestBody = route switch
@@ -61,9 +65,10 @@ internal static class OriginalApiOperations
             "update_hermes" => Body("The hermes address", required: true, Object(("ssh", "HOST:PORT"), ("path", "an absolute path"))),
             "update_from_git" => Body("The repository and branch (default master)", required: true, Object(("url", "ci@git.example.com:group/repo.git"), ("branch", "master"))),
             "update_from_hermes_directory" => Body("The subdirectory", required: false, Object(("subdirectory", "to-upload"))),
+            "release" => Body("The held source", required: true, Object(("source", "a source id, or a destination path (every held source landing there)"))),
             _ => null,
         };
-        if (route != "update_hermes")
+        if (route is not ("update_hermes" or "release"))
         {
             operation.Parameters ??= [];
             operation.Parameters.Add(new OpenApiParameter
@@ -87,6 +92,11 @@ internal static class OriginalApiOperations
             ["400"] = Text("the body is malformed: what is wrong"),
             ["500"] = TextOrReport("something failed, or the report for Accept: application/json", "There were errors. Check logs for details.", report, updateId),
         };
+        if (route == "release")
+        {
+            operation.Responses["400"] = Text("the body is malformed, or no source has that id or destination path: what is wrong");
+            operation.Responses["409"] = Text("the source is not held: nothing to release");
+        }
     }
 
     private static OpenApiResponse Text(string description) => new()

@@ -66,6 +66,7 @@ public sealed class RolloutTests : IAsyncLifetime
 
         var source = Assert.Single((await DeliveryScenario.GetJsonAsync(host, "/status")).GetProperty("sources").EnumerateArray());
         Assert.False(source.GetProperty("ok").GetBoolean());
+        Assert.StartsWith("rollout of ", source.GetProperty("held").GetProperty("reason").GetString(), StringComparison.Ordinal);
         var firstRevision = RolloutFleet.Rollout(report).GetProperty("rolled_back_to").GetString();
         Assert.All(source.GetProperty("targets").EnumerateArray(), target => Assert.Equal(firstRevision, target.GetProperty("revision").GetString()));
         var page = await host.Client.GetStringAsync("/status");
@@ -75,5 +76,10 @@ public sealed class RolloutTests : IAsyncLifetime
 
         var history = await DeliveryScenario.GetJsonAsync(host, "/reports?limit=1");
         Assert.Equal("stopped", history.GetProperty("reports")[0].GetProperty("sources")[0].GetProperty("rollout").GetProperty("outcome").GetString());
+
+        // Held: the next trigger records the revision and delivers nothing, so the canary stays on its release.
+        var next = (await DeliveryScenario.PostAsync(host, "/update_all")).Report;
+        Assert.NotEqual(JsonValueKind.Null, next.GetProperty("sources")[0].GetProperty("held").ValueKind);
+        Assert.Equal(good, _fleet.LiveRelease(canary));
     }
 }

@@ -9,7 +9,7 @@ public sealed class OpenApiTests : IAsyncLifetime
     [
         ("GET", "/"), ("GET", "/health"), ("GET", "/hermes_address"),
         ("POST", "/update_all"), ("POST", "/update_hermes"), ("POST", "/update_from_git"), ("POST", "/update_from_hermes_directory"),
-        ("POST", "/gitlab_web_hook"),
+        ("POST", "/gitlab_web_hook"), ("POST", "/hold"), ("POST", "/release"),
         ("GET", "/reports"), ("GET", "/reports/{id}"), ("GET", "/status"), ("GET", "/health/ready"), ("GET", "/metrics"),
     ];
 
@@ -43,6 +43,17 @@ public sealed class OpenApiTests : IAsyncLifetime
         var report = updateHermes.Responses["200"].Content!["application/json"].Schema!;
         Assert.Contains("sources", report.Properties!.Keys);
         Assert.Contains("id", report.Properties.Keys);
+        var hold = document.Paths["/hold"].Operations![HttpMethod.Post];
+        Assert.True(hold.RequestBody!.Required);
+        Assert.Contains("source", hold.RequestBody.Content!["application/json"].Schema!.Properties!.Keys);
+        Assert.Contains("reason", hold.RequestBody.Content["application/json"].Schema!.Properties!.Keys);
+        Assert.Contains("held", hold.Responses!["200"].Content!["application/json"].Schema!.Properties!.Keys);
+        Assert.Contains("text/plain", hold.Responses["400"].Content!.Keys);
+        var release = document.Paths["/release"].Operations![HttpMethod.Post];
+        Assert.Contains("source", release.RequestBody!.Content!["application/json"].Schema!.Properties!.Keys);
+        Assert.Contains("409", release.Responses!.Keys);
+        Assert.Contains("X-Courier-Update-Id", release.Responses["200"].Headers!.Keys);
+        Assert.Contains("held", report.Properties["sources"].Items!.Properties!.Keys);
         Assert.Contains("404", document.Paths["/reports/{id}"].Operations![HttpMethod.Get].Responses!.Keys);
         Assert.Contains("503", document.Paths["/health/ready"].Operations![HttpMethod.Get].Responses!.Keys);
         var hook = document.Paths["/gitlab_web_hook"].Operations![HttpMethod.Post];
