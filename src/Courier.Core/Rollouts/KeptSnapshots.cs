@@ -6,19 +6,65 @@ using Microsoft.Extensions.Options;
 namespace Courier.Core.Rollouts;
 
 /// <summary>
-/// The last revision of each rolled-out source that completed its rollout, copied into the state directory
-/// (<c>StateDirectory/rollouts/&lt;source&gt;/</c>): what a stopped rollout sends its switched targets back to, when a
+/// The last two revisions of each rolled-out source that completed a rollout, copied into the state directory
+/// (<c>StateDirectory/rollouts/&lt;source&gt;/current</c> and <c>previous</c>): what a stopped rollout sends its switched
+/// targets back to (the current one), and what <c>POST /rollback</c> delivers (the previous one unless told), when a
 /// target keeps no release of it (in place, or pruned). Copied, not linked: a git snapshot is updated in place.
 /// </summary>
 internal sealed class KeptSnapshots(IOptions<CourierOptions> options)
 {
     private const string FilesDirectory = "files";
     private const string RevisionFile = "revision.json";
+    private const string Current = "current";
+    private const string Previous = "previous";
 
-    /// <summary>The kept snapshot of <paramref name="sourceId"/>, or null when none was kept (no rollout of it completed yet).</summary>
-    public Snapshot? Find(string sourceId, string? destinationPath)
+    /// <summary>The revision of the source's last completed rollout, or null when none completed yet.</summary>
+    public Snapshot? Find(string sourceId) => Read(sourceId, Current);
+
+    /// <summary>The revision completed before <see cref="Find"/>'s, or null.</summary>
+    public Snapshot? FindPrevious(string sourceId) => Read(sourceId, Previous);
+
+    /// <summary>The kept snapshot of <paramref name="revision"/> (a full revision, or a prefix of at least 7 characters), or null.</summary>
+    public Snapshot? FindRevision(string sourceId, string revision) =>
+        new[] { Find(sourceId), FindPrevious(sourceId) }.FirstOrDefault(kept => kept is not null &&
+            (kept.Revision == revision || (revision.Length >= 7 && kept.Revision.StartsWith(revision, StringComparison.Ordinal))));
+
+    /// <summary>Keeps a copy of <paramref name="snapshot"/> as the current revision; the one kept before becomes the previous.</summary>
+    public void Keep(Snapshot snapshot, CancellationToken cancellationToken)
     {
-        var directory = DirectoryOf(sourceId);
+        ArgumentNullException.ThrowIfNull(snapshot);
+        if (Find(snapshot.SourceId)?.Revision == snapshot.Revision)
+        {
+            return;
+        }
+
+        var root = DirectoryOf(snapshot.SourceId);
+        var building = Path.Combine(root, "building");
+        if (Directory.Exists(building))
+        {
+            Directory.Delete(building, recursive: true);
+        }
+
+        Copy(snapshot.LocalDirectory, Path.Combine(building, FilesDirectory), cancellationToken);
+        File.WriteAllText(Path.Combine(building, RevisionFile), JsonSerializer.Serialize(new KeptRevision(snapshot.Revision, snapshot.DestinationPath)));
+        var previous = Path.Combine(root, Previous);
+        var current = Path.Combine(root, Current);
+        if (Directory.Exists(previous))
+        {
+            Directory.Delete(previous, recursive: true);
+        }
+
+        if (Directory.Exists(current))
+        {
+            Directory.Move(current, previous);
+        }
+
+        Directory.Move(building, current);
+    }
+
+    private Snapshot? Read(string sourceId, string which)
+    {
+        var directory = Path.Combine(DirectoryOf(sourceId), which);
         var revisionFile = Path.Combine(directory, RevisionFile);
         if (!File.Exists(revisionFile) || !Directory.Exists(Path.Combine(directory, FilesDirectory)))
         {
@@ -27,8 +73,9 @@ internal sealed class KeptSnapshots(IOptions<CourierOptions> options)
 
         try
         {
-            var revision = JsonSerializer.Deserialize<string>(File.ReadAllText(revisionFile));
-            return revision is null ? null : new Snapshot(sourceId, Path.Combine(directory, FilesDirectory), destinationPath, revision);
+            return JsonSerializer.Deserialize<KeptRevision>(File.ReadAllText(revisionFile)) is { Revision: { } revision } kept
+                ? new Snapshot(sourceId, Path.Combine(directory, FilesDirectory), kept.DestinationPath, revision)
+                : null;
         }
         catch (JsonException)
         {
@@ -36,34 +83,7 @@ internal sealed class KeptSnapshots(IOptions<CourierOptions> options)
         }
     }
 
-    /// <summary>Keeps a copy of <paramref name="snapshot"/> in place of the one kept before: built beside it, then renamed over it.</summary>
-    public void Keep(Snapshot snapshot, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        var directory = DirectoryOf(snapshot.SourceId);
-        var building = directory + ".building";
-        var old = directory + ".old";
-        foreach (var leftover in new[] { building, old })
-        {
-            if (Directory.Exists(leftover))
-            {
-                Directory.Delete(leftover, recursive: true);
-            }
-        }
-
-        Copy(snapshot.LocalDirectory, Path.Combine(building, FilesDirectory), cancellationToken);
-        File.WriteAllText(Path.Combine(building, RevisionFile), JsonSerializer.Serialize(snapshot.Revision));
-        if (Directory.Exists(directory))
-        {
-            Directory.Move(directory, old);
-        }
-
-        Directory.Move(building, directory);
-        if (Directory.Exists(old))
-        {
-            Directory.Delete(old, recursive: true);
-        }
-    }
+    private sealed record KeptRevision(string Revision, string? DestinationPath);
 
     private string DirectoryOf(string sourceId)
     {

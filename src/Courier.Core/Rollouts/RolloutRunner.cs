@@ -13,7 +13,8 @@ namespace Courier.Core.Rollouts;
 /// </summary>
 internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots kept, IOptions<CourierOptions> options, TimeProvider time, ILogger<RolloutRunner> logger)
 {
-    public async Task<(IReadOnlyList<DestinationReport> Destinations, RolloutReport Rollout)> RunAsync(ISource source, Snapshot snapshot, LoadedDestinations loaded, RolloutPlan plan, CancellationToken cancellationToken)
+    /// <summary>Rolls <paramref name="snapshot"/> out; <paramref name="rollingBack"/> for a requested rollback (kept releases reused, nothing newly kept).</summary>
+    public async Task<(IReadOnlyList<DestinationReport> Destinations, RolloutReport Rollout)> RunAsync(ISource source, Snapshot snapshot, LoadedDestinations loaded, RolloutPlan plan, CancellationToken cancellationToken, bool rollingBack = false)
     {
         var (targets, errors) = await RolloutTargets.ListAsync(source, snapshot, loaded, cancellationToken).ConfigureAwait(false);
         var results = new IReadOnlyList<DeliveryResult>[targets.Count];
@@ -25,7 +26,7 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
         var ends = plan.WaveEnds(targets.Count);
         foreach (var end in ends)
         {
-            var wave = await RunWaveAsync(waves.Count + 1, targets, start, end, snapshot, plan, results, cancellationToken).ConfigureAwait(false);
+            var wave = await RunWaveAsync(waves.Count + 1, targets, start, end, snapshot, plan, results, rollingBack, cancellationToken).ConfigureAwait(false);
             waves.Add(wave);
             failures += wave.Failures.Count;
             start = end;
@@ -45,7 +46,7 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
         var rollbacks = new List<(int Index, DeliveryResult Result)>();
         if (stopReason is null)
         {
-            if (errors.Count == 0 && results.All(r => r is not null && r.All(d => d.Succeeded)))
+            if (!rollingBack && errors.Count == 0 && results.All(r => r is not null && r.All(d => d.Succeeded)))
             {
                 kept.Keep(snapshot, cancellationToken);
             }
@@ -61,7 +62,7 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
         return (Reports(targets, results, rollbacks, errors, source), report);
     }
 
-    private async Task<WaveReport> RunWaveAsync(int number, IReadOnlyList<PlannedTarget> targets, int start, int end, Snapshot snapshot, RolloutPlan plan, IReadOnlyList<DeliveryResult>[] results, CancellationToken cancellationToken)
+    private async Task<WaveReport> RunWaveAsync(int number, IReadOnlyList<PlannedTarget> targets, int start, int end, Snapshot snapshot, RolloutPlan plan, IReadOnlyList<DeliveryResult>[] results, bool reuseKept, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
         var failures = new TargetFailure?[end - start];
@@ -72,7 +73,7 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
             async (index, ct) =>
             {
                 var planned = targets[index];
-                results[index] = await DeliverAsync(planned, snapshot, new DeliveryOptions { Publish = planned.Publish }, ct).ConfigureAwait(false);
+                results[index] = await DeliverAsync(planned, snapshot, new DeliveryOptions { Publish = planned.Publish, ReuseKeptRelease = reuseKept }, ct).ConfigureAwait(false);
                 var failed = results[index].Where(r => !r.Succeeded).Select(r => r.Error ?? "failed").ToList();
                 var answer = failed.Count > 0 ? $"delivery failed: {string.Join("; ", failed)}" : await health.CheckAsync(planned.Target, plan.Health, ct).ConfigureAwait(false) is { } unhealthy ? $"health: {unhealthy}" : null;
                 failures[index - start] = answer is null ? null : new TargetFailure(planned.Target.Name, answer);
@@ -101,7 +102,7 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
         var switched = Enumerable.Range(0, delivered)
             .Where(i => !results[i].All(r => r.Unchanged) && !(results[i].All(r => !r.Succeeded) && targets[i].Publish.Mode == PublishMode.Atomic))
             .ToList();
-        var previous = kept.Find(source.Id, snapshot.DestinationPath);
+        var previous = kept.Find(source.Id);
         var rollbacks = new List<(int Index, DeliveryResult Result)>();
         if (switched.Count == 0)
         {

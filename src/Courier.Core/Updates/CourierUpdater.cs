@@ -20,6 +20,7 @@ internal sealed partial class CourierUpdater(
     SourceUpdateCoordinator coordinator,
     SnapshotValidator validator,
     RolloutRunner rollouts,
+    KeptSnapshots kept,
     IOptions<CourierOptions> options,
     TimeProvider time,
     IEnumerable<IUpdateReportSink> reportSinks,

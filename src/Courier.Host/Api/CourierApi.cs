@@ -31,6 +31,7 @@ internal static class CourierApi
         updates.MapPost("/update_from_hermes_directory", UpdateFromHermesDirectory);
         updates.MapPost("/update_from_git", UpdateFromGit);
         updates.MapHoldApi();
+        updates.MapRollbackApi();
         app.MapWebHooks();
         return app;
     }

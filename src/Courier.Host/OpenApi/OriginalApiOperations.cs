@@ -9,7 +9,7 @@ namespace Courier.Host.OpenApi;
 /// </summary>
 internal static class OriginalApiOperations
 {
-    private static readonly HashSet<string> UpdateRoutes = ["update_all", "update_hermes", "update_from_git", "update_from_hermes_directory", "release"];
+    private static readonly HashSet<string> UpdateRoutes = ["update_all", "update_hermes", "update_from_git", "update_from_hermes_directory", "release", "rollback"];
 
     public static async Task DescribeAsync(OpenApiOperation operation, OpenApiOperationTransformerContext context, CancellationToken cancellationToken)
     {
@@ -58,6 +58,7 @@ internal static class OriginalApiOperations
             "update_hermes" => "Every source to one hermes address, with the host's SSH login",
             "update_from_git" => "The git sources of a repository and branch",
             "release" => "Releases a held source and updates it (only it) at once, delivering its newest revision",
+            "rollback" => "Delivers a kept revision of a source (by default the one before the current) to every target, through its waves, and holds the source",
             _ => "The hermes-directory sources of a subdirectory (no body: the one without subdirectory)",
         };
         operation.RequestBody = route switch
@@ -66,9 +67,10 @@ internal static class OriginalApiOperations
             "update_from_git" => Body("The repository and branch (default master)", required: true, Object(("url", "ci@git.example.com:group/repo.git"), ("branch", "master"))),
             "update_from_hermes_directory" => Body("The subdirectory", required: false, Object(("subdirectory", "to-upload"))),
             "release" => Body("The held source", required: true, Object(("source", "a source id, or a destination path (every held source landing there)"))),
+            "rollback" => Body("The source, and the revision to go back to", required: true, Object(("source", "a source id, or the destination path of one source"), ("revision", "optional: a kept revision (default: the one before the current)"))),
             _ => null,
         };
-        if (route is not ("update_hermes" or "release"))
+        if (route is not ("update_hermes" or "release" or "rollback"))
         {
             operation.Parameters ??= [];
             operation.Parameters.Add(new OpenApiParameter
@@ -96,6 +98,12 @@ internal static class OriginalApiOperations
         {
             operation.Responses["400"] = Text("the body is malformed, or no source has that id or destination path: what is wrong");
             operation.Responses["409"] = Text("the source is not held: nothing to release");
+        }
+
+        if (route == "rollback")
+        {
+            operation.Responses["400"] = Text("the body is malformed, or no source (or several) has that id or destination path: what is wrong");
+            operation.Responses["409"] = Text("Courier keeps no such revision of the source: which it keeps");
         }
     }
 

@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using Courier.Core.History;
+using Courier.Core.Rollouts;
+using Microsoft.Extensions.Logging;
+
+namespace Courier.Core.Updates;
+
+/// <summary>A source kept back from a rollback request (<c>POST /rollback</c>): why nothing was delivered.</summary>
+internal sealed class RollbackRefusedException(string message) : InvalidOperationException(message);
+
+/// <summary>
+/// <c>POST /rollback</c>: a kept revision of a source delivered to every target (through its waves when it has a
+/// rollout; a target keeping a release of it is switched back by one rename), and the source held so that the next
+/// hook does not push the newer revision again.
+/// </summary>
+internal sealed partial class CourierUpdater
+{
+    /// <summary>
+    /// Delivers <paramref name="revision"/> of <paramref name="sourceId"/> (by default the one before the current)
+    /// from what Courier kept, and holds the source.
+    /// </summary>
+    /// <exception cref="RollbackRefusedException">The source is unknown or keeps no such revision.</exception>
+    public async Task<UpdateReport> RollBackAsync(string sourceId, string? revision, CancellationToken cancellationToken)
+    {
+        var loaded = configuration.LoadSources();
+        var source = loaded.Sources.FirstOrDefault(s => s.Id == sourceId)
+            ?? throw new RollbackRefusedException($"no source has the id \"{sourceId}\".");
+        var current = kept.Find(source.Id);
+        var snapshot = revision is null ? kept.FindPrevious(source.Id) : kept.FindRevision(source.Id, revision);
+        if (snapshot is null)
+        {
+            var known = string.Join(", ", new[] { current, kept.FindPrevious(source.Id) }.OfType<Snapshot>().Select(s => s.Revision));
+            throw new RollbackRefusedException(known.Length == 0
+                ? $"Courier keeps no revision of {source.Id} to roll back to: it keeps the last two revisions whose rollout completed, for sources with a \"rollout\"."
+                : $"Courier keeps no {(revision is null ? "revision before the current one" : $"revision \"{revision}\"")} of {source.Id}; it keeps {known}.");
+        }
+
+        // Held first, so that no hook or poll delivers the newer revision meanwhile.
+        await holds.HoldAsync(source.Id, $"rolled back to {snapshot.Revision} on request", cancellationToken).ConfigureAwait(false);
+        var trigger = $"rollback of {source.Id} to {snapshot.Revision}";
+        var startedAt = time.GetUtcNow();
+        var stopwatch = Stopwatch.StartNew();
+        var id = UpdateIds.New(startedAt);
+        using var scope = logger.BeginScope("Update {UpdateId}", id);
+        LogUpdateStarted(trigger);
+        var destinations = configuration.LoadDestinations();
+        var plan = loaded.RolloutOf(source);
+        var sourceReport = await coordinator.UpdateAsync(
+            source,
+            "rollback",
+            async ct =>
+            {
+                Delivered delivered;
+                if (plan is null)
+                {
+                    delivered = new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations, options.Value.MaxParallelDestinations, new DeliveryOptions { ReuseKeptRelease = true }, ct).ConfigureAwait(false));
+                }
+                else
+                {
+                    var (reports, rollout) = await rollouts.RunAsync(source, snapshot, destinations, plan, ct, rollingBack: true).ConfigureAwait(false);
+                    delivered = new Delivered(reports, rollout);
+                }
+
+                return new SourceReport(source.Id, source.Type, snapshot.Revision, null, delivered.Destinations) { Held = (await holds.GetAsync(source.Id, ct).ConfigureAwait(false))?.ToReport(), Rollout = delivered.Rollout };
+            },
+            cancellationToken).ConfigureAwait(false);
+        var report = new UpdateReport(trigger, startedAt, stopwatch.Elapsed, loaded.Errors, [sourceReport]) { Id = id };
+        LogUpdateFinished(trigger, 1, report.Succeeded, (long)stopwatch.Elapsed.TotalMilliseconds);
+        await ReportSinks.PublishAsync(reportSinks, report, logger).ConfigureAwait(false);
+        return report;
+    }
+}
