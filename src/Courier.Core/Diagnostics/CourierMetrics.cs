@@ -8,7 +8,7 @@ namespace Courier.Core.Diagnostics;
 /// <summary>
 /// The update, delivery and pull instruments of the <c>Courier</c> meter, recorded from each finished report:
 /// <c>courier.updates</c>, <c>courier.deliveries</c>, <c>courier.delivery.duration</c>, <c>courier.delivery.bytes</c>,
-/// <c>courier.pulls</c>, <c>courier.pull.failures</c>, <c>courier.source.last_success</c> and
+/// <c>courier.pulls</c>, <c>courier.pull.failures</c>, <c>courier.rollouts</c>, <c>courier.source.last_success</c> and
 /// <c>courier.target.revision</c> (one series per target: the revision it holds as a tag, since when as the value).
 /// </summary>
 internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
@@ -20,6 +20,7 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
     private readonly Histogram<long> _deliveryBytes;
     private readonly Counter<long> _pulls;
     private readonly Counter<long> _pullFailures;
+    private readonly Counter<long> _rollouts;
     private readonly ConcurrentDictionary<string, long> _lastSuccess = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Source, string Destination, string Target), (string Revision, long Since)> _targetRevisions = new();
 
@@ -34,6 +35,7 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
         _deliveryBytes = _meter.CreateHistogram<long>("courier.delivery.bytes", "By", "Bytes a delivery to one target sent.");
         _pulls = _meter.CreateCounter<long>("courier.pulls", "{pull}", "Pulls of a source, failed or not.");
         _pullFailures = _meter.CreateCounter<long>("courier.pull.failures", "{pull}", "Pulls of a source that failed.");
+        _rollouts = _meter.CreateCounter<long>("courier.rollouts", "{rollout}", "Rollouts of a source in waves, by outcome (completed or stopped).");
         _meter.CreateObservableGauge(
             "courier.source.last_success",
             () => _lastSuccess.Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("source", pair.Key))),
@@ -73,6 +75,11 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
             if (source.PullFailed())
             {
                 _pullFailures.Add(1, new KeyValuePair<string, object?>("source.type", source.Type));
+            }
+
+            if (source.Rollout is { } rollout)
+            {
+                _rollouts.Add(1, new KeyValuePair<string, object?>("outcome", rollout.Outcome));
             }
 
             foreach (var destination in source.Destinations)

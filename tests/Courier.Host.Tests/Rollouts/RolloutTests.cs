@@ -77,6 +77,10 @@ public sealed class RolloutTests : IAsyncLifetime
         var history = await DeliveryScenario.GetJsonAsync(host, "/reports?limit=1");
         Assert.Equal("stopped", history.GetProperty("reports")[0].GetProperty("sources")[0].GetProperty("rollout").GetProperty("outcome").GetString());
 
+        var scrape = await host.Client.GetStringAsync("/metrics");
+        Assert.Single(scrape.Split('\n'), line => line.StartsWith("courier_rollouts_total{", StringComparison.Ordinal) && line.Contains("outcome=\"stopped\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal));
+        Assert.Single(scrape.Split('\n'), line => line.StartsWith("courier_rollouts_total{", StringComparison.Ordinal) && line.Contains("outcome=\"completed\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal));
+
         // Held: the next trigger records the revision and delivers nothing, so the canary stays on its release.
         var next = (await DeliveryScenario.PostAsync(host, "/update_all")).Report;
         Assert.NotEqual(JsonValueKind.Null, next.GetProperty("sources")[0].GetProperty("held").ValueKind);
