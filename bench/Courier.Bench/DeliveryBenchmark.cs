@@ -22,9 +22,11 @@ internal static class DeliveryBenchmark
     {
         using var temp = TempDirectory.Create("courier-bench-delivery");
         var key = await SshKeyPair.GenerateAsync(temp.Path, "bench");
-        await using var git = await GitServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = [key.PublicKey] });
+        // Every sshd here, the git server's too, gives its sessions an empty HOME: no start-up file of this machine's user runs.
+        var home = temp.Combine("home");
+        await using var git = await GitServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = [key.PublicKey], ExtraConfigLines = TargetFleet.CleanShell(home) });
         var started = Stopwatch.StartNew();
-        var servers = await TargetFleet.StartAsync(targets, _ => key.PublicKey);
+        var servers = await TargetFleet.StartAsync(targets, _ => key.PublicKey, home);
         Console.Error.WriteLine($"{targets} sshd targets started in {started.Elapsed.TotalSeconds:0.0} s");
         try
         {

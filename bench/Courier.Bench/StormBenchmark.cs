@@ -28,8 +28,10 @@ internal static class StormBenchmark
         string Log(int i) => temp.Combine("rsync-logs", $"{i}.log");
         string Tree(int i) => temp.Combine("targets", i.ToString(CultureInfo.InvariantCulture), DeliveryBenchmark.Name);
         Directory.CreateDirectory(temp.Combine("rsync-logs"));
-        await using var git = await GitServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = [key.PublicKey] });
-        var servers = await TargetFleet.StartAsync(options.Targets, i => $"command=\"/bin/sh {logger} {Log(i)}\",no-pty {key.PublicKey}");
+        // Every sshd here, the git server's too, gives its sessions an empty HOME: no start-up file of this machine's user runs.
+        var home = temp.Combine("home");
+        await using var git = await GitServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = [key.PublicKey], ExtraConfigLines = TargetFleet.CleanShell(home) });
+        var servers = await TargetFleet.StartAsync(options.Targets, i => $"command=\"/bin/sh {logger} {Log(i)}\",no-pty {key.PublicKey}", home);
         try
         {
             var repository = await DeliveryBenchmark.CreateRepositoryAsync(git, "storm-config", options.Files, options.FileBytes, extraFiles: [(Marker, "initial\n")]);

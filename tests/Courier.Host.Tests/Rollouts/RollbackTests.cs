@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using Courier.Host.Tests.Visibility;
+using Xunit.Abstractions;
 
 namespace Courier.Host.Tests.Rollouts;
 
 /// <summary><c>POST /rollback</c> with and without a revision, through the waves, and what it holds; to ten real sshd targets.</summary>
-public sealed class RollbackTests : IAsyncLifetime
+public sealed class RollbackTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private RolloutFleet _fleet = null!;
 
@@ -31,6 +32,7 @@ public sealed class RollbackTests : IAsyncLifetime
         var (status, _, report) = await DeliveryScenario.PostAsync(host, "/rollback", """{"source": "app"}""");
 
         Assert.True(status == HttpStatusCode.OK, report.ToString());
+        output.WriteLine($"POST /rollback to 10 targets in 3 waves, by renames: {report.GetProperty("duration").GetString()}");
         var source = report.GetProperty("sources")[0];
         Assert.Equal(first, source.GetProperty("revision").GetString());
         Assert.Equal(3, source.GetProperty("rollout").GetProperty("waves").GetArrayLength());

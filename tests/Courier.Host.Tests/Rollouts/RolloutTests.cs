@@ -1,11 +1,12 @@
 using System.Net;
 using System.Text.Json;
 using Courier.Host.Tests.Visibility;
+using Xunit.Abstractions;
 
 namespace Courier.Host.Tests.Rollouts;
 
 /// <summary>A source rolled out in waves <c>[1, "50%", "100%"]</c> to ten real sshd targets, with an HTTP health gate.</summary>
-public sealed class RolloutTests : IAsyncLifetime
+public sealed class RolloutTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Waves = """{"waves": [1, "50%", "100%"], "max_failures": 0, "pause": "00:00:01", "health": {"http": "HEALTH", "expect": 200, "timeout": "00:00:02", "attempts": 1}}""";
     private RolloutFleet _fleet = null!;
@@ -29,6 +30,7 @@ public sealed class RolloutTests : IAsyncLifetime
         Assert.True(status == HttpStatusCode.OK, report.ToString());
         var rollout = RolloutFleet.Rollout(report);
         Assert.Equal("completed", rollout.GetProperty("outcome").GetString());
+        output.WriteLine($"3-wave rollout to 10 targets (pause 1 s): {report.GetProperty("duration").GetString()}; waves {string.Join(", ", rollout.GetProperty("waves").EnumerateArray().Select(w => w.GetProperty("duration").GetString()))}");
         var waves = rollout.GetProperty("waves").EnumerateArray().Select(w => w.GetProperty("targets").EnumerateArray().Select(t => t.GetString()!).ToList()).ToList();
         Assert.Equal([1, 4, 5], waves.Select(w => w.Count));
         var order = _fleet.InRolloutOrder;
@@ -55,6 +57,7 @@ public sealed class RolloutTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.InternalServerError, status);
         var rollout = RolloutFleet.Rollout(report);
+        output.WriteLine($"stopped at the canary and rolled back: {report.GetProperty("duration").GetString()}");
         Assert.Equal("stopped", rollout.GetProperty("outcome").GetString());
         Assert.Equal(1, rollout.GetProperty("stopped_at_wave").GetInt32());
         Assert.Contains($"health: GET {_fleet.HealthUrl.Replace("{host}", canary.Host, StringComparison.Ordinal)} answered 500", rollout.GetProperty("reason").GetString(), StringComparison.Ordinal);
