@@ -97,6 +97,11 @@ internal static class DeliveryBenchmark
                 var elapsed = await Measurement.TimeAsync(() => runner.DeliverAsync(repository, iteration));
                 bench.Verify(runner.Method, workload, iteration, expected);
                 results?.Add(workload, runner.Method, elapsed);
+                if (results is not null)
+                {
+                    // On stderr as measured: a run stopped before its table still leaves its figures.
+                    Console.Error.WriteLine($"{bench.Servers.Count} targets, iteration {iteration + 1}: {workload}, {runner.Method} {elapsed:0} ms");
+                }
             }
         }
     }
