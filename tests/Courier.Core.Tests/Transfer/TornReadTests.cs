@@ -11,7 +11,7 @@ namespace Courier.Core.Tests.Transfer;
 public sealed class TornReadTests(ITestOutputHelper output) : TransferSite("courier-torn-read")
 {
     private const int Files = 2000;
-    private const int Deliveries = 6;
+    private const int Deliveries = 4;
 
     [Fact]
     public async Task An_atomic_release_is_never_read_half_old_and_half_new()
