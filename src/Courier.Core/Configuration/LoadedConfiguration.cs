@@ -42,4 +42,10 @@ internal sealed record LoadedDestinations(string? FilePath, IReadOnlyDictionary<
 
     /// <summary>How <paramref name="destination"/> publishes; in place for one not loaded here.</summary>
     public PublishOptions PublishingOf(IDestination destination) => Publishing.TryGetValue(destination, out var publish) ? publish : PublishOptions.InPlace;
+
+    /// <summary>Why <paramref name="alias"/> of <paramref name="source"/> cannot be served: the file's error, the alias's, or its absence; null when it can.</summary>
+    public string? ErrorOf(ISource source, string alias) =>
+        Errors.GetValueOrDefault(string.Empty) ?? Errors.GetValueOrDefault(alias) ?? (Destinations.ContainsKey(alias)
+            ? null
+            : $"destination alias \"{alias}\" of source {source.Id} is not defined in {FilePath ?? "destinations.json (no such file on CONFIG_PATH)"}.");
 }

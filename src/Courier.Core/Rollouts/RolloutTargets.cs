@@ -19,13 +19,7 @@ internal static class RolloutTargets
         var errors = new List<DestinationReport>();
         foreach (var alias in source.Destinations.Distinct(StringComparer.Ordinal))
         {
-            var error = loaded.Errors.GetValueOrDefault(string.Empty) ?? loaded.Errors.GetValueOrDefault(alias);
-            if (error is null && !loaded.Destinations.ContainsKey(alias))
-            {
-                error = $"destination alias \"{alias}\" of source {source.Id} is not defined in {loaded.FilePath ?? "destinations.json (no such file on CONFIG_PATH)"}.";
-            }
-
-            if (error is not null)
+            if (loaded.ErrorOf(source, alias) is { } error)
             {
                 errors.Add(new DestinationReport(alias, error, []));
                 continue;

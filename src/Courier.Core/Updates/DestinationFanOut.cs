@@ -16,23 +16,12 @@ internal static class DestinationFanOut
         using var slots = new SemaphoreSlim(maxParallel, maxParallel);
         var deliveries = source.Destinations.Select(async alias =>
         {
-            if (loaded.Errors.TryGetValue(string.Empty, out var fileError))
+            if (loaded.ErrorOf(source, alias) is { } error)
             {
-                return [new DestinationReport(alias, fileError, [])];
+                return [new DestinationReport(alias, error, [])];
             }
 
-            if (loaded.Errors.TryGetValue(alias, out var aliasError))
-            {
-                return [new DestinationReport(alias, aliasError, [])];
-            }
-
-            if (!loaded.Destinations.TryGetValue(alias, out var destinations))
-            {
-                var where = loaded.FilePath ?? "destinations.json (no such file on CONFIG_PATH)";
-                return [new DestinationReport(alias, $"destination alias \"{alias}\" of source {source.Id} is not defined in {where}.", [])];
-            }
-
-            var reports = await Task.WhenAll(destinations.Select(destination => DeliverInTurnAsync(destination, snapshot, options with { Publish = loaded.PublishingOf(destination) }, slots, cancellationToken))).ConfigureAwait(false);
+            var reports = await Task.WhenAll(loaded.Destinations[alias].Select(destination => DeliverInTurnAsync(destination, snapshot, options with { Publish = loaded.PublishingOf(destination) }, slots, cancellationToken))).ConfigureAwait(false);
             return (IReadOnlyList<DestinationReport>)reports;
         });
 

@@ -162,7 +162,7 @@ internal static partial class HoldApi
     }
 
     /// <summary>Who asked: the token's name, or the caller's address (never a token).</summary>
-    private static string Caller(HttpContext context) =>
+    internal static string Caller(HttpContext context) =>
         context.User.Identity is { IsAuthenticated: true, Name: { } token } ? $"token {token}" : context.Connection.RemoteIpAddress?.ToString() ?? "an unknown caller";
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Held {Source} at the request of {Caller}: {Reason}; its updates deliver nothing until it is released")]

@@ -48,7 +48,7 @@ internal static partial class RollbackApi
             _ => throw new BadRequestException($"\"source\": \"{name}\" names {sources.Count} sources ({string.Join(", ", sources.Select(s => s.Id))}); give one source id."),
         };
 
-        LogRollback(loggers.CreateLogger(typeof(RollbackApi).FullName!), source.Id, revision ?? "the one before the current", Caller(context));
+        LogRollback(loggers.CreateLogger(typeof(RollbackApi).FullName!), source.Id, revision ?? "the one before the current", HoldApi.Caller(context));
         try
         {
             return CourierApi.Answer(context, await updater.RollBackAsync(source.Id, revision, context.RequestAborted).ConfigureAwait(false));
@@ -58,9 +58,6 @@ internal static partial class RollbackApi
             throw new BadRequestException($"\"revision\": {e.Message}", StatusCodes.Status409Conflict);
         }
     }
-
-    private static string Caller(HttpContext context) =>
-        context.User.Identity is { IsAuthenticated: true, Name: { } token } ? $"token {token}" : context.Connection.RemoteIpAddress?.ToString() ?? "an unknown caller";
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rollback of {Source} to {Revision} at the request of {Caller}; the source is held")]
     private static partial void LogRollback(ILogger logger, string source, string revision, string caller);
