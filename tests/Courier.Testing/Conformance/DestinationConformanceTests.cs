@@ -7,7 +7,7 @@ namespace Courier.Testing.Conformance;
 /// plugin and give entries (a working one, one whose targets fail, a wrong one). The entries are written to
 /// <c>config/destinations.json</c> of <see cref="Courier"/>'s directory as alias <c>conformance</c>.
 /// </summary>
-public abstract class DestinationConformanceTests : PluginConformanceTests
+public abstract partial class DestinationConformanceTests : PluginConformanceTests
 {
     /// <summary>The alias the entries are written under.</summary>
     protected const string Alias = "conformance";

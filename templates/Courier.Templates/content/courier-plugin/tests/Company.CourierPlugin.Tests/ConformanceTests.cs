@@ -14,13 +14,13 @@ public sealed class ExampleConformanceTests : DestinationConformanceTests
     protected override void AddPlugin(ICourierBuilder builder) => builder.AddExample();
 
     protected override Task<string> CreateWorkingEntryAsync(CancellationToken cancellationToken) =>
-        Task.FromResult("""{"type": "example-type-key", "path": "../delivered"}""");
+        Task.FromResult("""{"type": "example-type-key", "path": ["../delivered-a", "../delivered-b"]}""");
 
     protected override Task<string> CreateFailingEntryAsync(CancellationToken cancellationToken)
     {
         // A file where the target directory would be: the delivery cannot create it.
         Courier.Directory.WriteFile("blocked", "a file, not a directory");
-        return Task.FromResult("""{"type": "example-type-key", "path": "../blocked/delivered"}""");
+        return Task.FromResult("""{"type": "example-type-key", "path": ["../delivered", "../blocked/delivered"]}""");
     }
 }
 #else
