@@ -40,8 +40,17 @@ public sealed class ArmadaApiEmulator : IAsyncDisposable
     /// <summary>Starts an agent that answers <c>/hermes_address</c> with <paramref name="hermes"/>, and lists it.</summary>
     public async Task<string> AddAgentAsync(HermesAddress hermes, string status = "passing")
     {
+        ListedAgent? listed = null;
         var agent = await TestWebServer.StartAsync(
-            app => app.MapGet("/hermes_address", () => Results.Json(new Dictionary<string, string> { ["status"] = "ok", ["ssh"] = hermes.Ssh, ["path"] = hermes.Path })),
+            app => app.MapGet("/hermes_address", () =>
+            {
+                if (listed is { StatusWhenDelivered: { } next })
+                {
+                    listed.Status = next;
+                }
+
+                return Results.Json(new Dictionary<string, string> { ["status"] = "ok", ["ssh"] = hermes.Ssh, ["path"] = hermes.Path });
+            }),
             _listenAddress,
             _networkNamespace);
         lock (_agentServers)
@@ -49,9 +58,16 @@ public sealed class ArmadaApiEmulator : IAsyncDisposable
             _agentServers.Add(agent);
         }
 
-        _agents.Enqueue(new ListedAgent(agent.Address, status));
+        listed = new ListedAgent(agent.Address, status);
+        _agents.Enqueue(listed);
         return agent.Address;
     }
+
+    /// <summary>
+    /// From the next delivery to the agent at <paramref name="address"/> on (its <c>/hermes_address</c> asked), the API
+    /// reports it <paramref name="status"/>: a service that the configuration being delivered breaks.
+    /// </summary>
+    public void ReportAfterNextDelivery(string address, string status) => _agents.Single(agent => agent.Address == address).StatusWhenDelivered = status;
 
     /// <summary>Lists an agent at <paramref name="address"/> (IP:PORT) where nothing answers: a ship that went down.</summary>
     public void AddDeadAgent(string address, string status = "passing") => _agents.Enqueue(new ListedAgent(address, status));
@@ -82,5 +98,15 @@ public sealed class ArmadaApiEmulator : IAsyncDisposable
         return Results.Json(new Dictionary<string, object> { ["status"] = "ok", ["result"] = result });
     }
 
-    private sealed record ListedAgent(string Address, string Status);
+    private sealed class ListedAgent(string address, string status)
+    {
+        private volatile string _status = status;
+        private volatile string? _statusWhenDelivered;
+
+        public string Address { get; } = address;
+
+        public string Status { get => _status; set => _status = value; }
+
+        public string? StatusWhenDelivered { get => _statusWhenDelivered; set => _statusWhenDelivered = value; }
+    }
 }
