@@ -26,6 +26,12 @@ public sealed record DeliveryOptions
     /// with no transfer (a rollback, with atomic publish); otherwise the snapshot is delivered as usual.
     /// </summary>
     public bool ReuseKeptRelease { get; init; }
+
+    /// <summary>
+    /// With <see cref="ReuseKeptRelease"/>: a target that keeps no release of the snapshot's revision is a failure,
+    /// never a transfer (a rollback to the release a target had, whose files Courier does not have).
+    /// </summary>
+    public bool OnlyKeptRelease { get; init; }
 }
 
 /// <summary>

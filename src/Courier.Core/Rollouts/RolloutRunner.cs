@@ -93,47 +93,6 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
         }
     }
 
-    /// <summary>
-    /// Sends back every target of the delivered waves that may have switched: all but those that already held the
-    /// revision and the atomic ones whose delivery failed (they never left their release).
-    /// </summary>
-    private async Task<(RolloutReport Report, List<(int Index, DeliveryResult Result)> Rollbacks)> RollBackAsync(ISource source, Snapshot snapshot, IReadOnlyList<PlannedTarget> targets, IReadOnlyList<DeliveryResult>[] results, int delivered, RolloutReport report, CancellationToken cancellationToken)
-    {
-        var switched = Enumerable.Range(0, delivered)
-            .Where(i => !results[i].All(r => r.Unchanged) && !(results[i].All(r => !r.Succeeded) && targets[i].Publish.Mode == PublishMode.Atomic))
-            .ToList();
-        var previous = kept.Find(source.Id);
-        var rollbacks = new List<(int Index, DeliveryResult Result)>();
-        if (switched.Count == 0)
-        {
-            return (report, rollbacks);
-        }
-
-        if (previous is null || previous.Revision == snapshot.Revision)
-        {
-            var none = "no earlier revision of this source is kept to roll back to (one is kept when a rollout completes)";
-            return (report with { RolledBack = [.. switched.Select(i => new RollbackResult(targets[i].Target.Name, false, none))] }, rollbacks);
-        }
-
-        var outcomes = new RollbackResult[switched.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, switched.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelDestinations, CancellationToken = cancellationToken },
-            async (n, ct) =>
-            {
-                var planned = targets[switched[n]];
-                var back = await DeliverAsync(planned, previous, new DeliveryOptions { Publish = planned.Publish, ReuseKeptRelease = true }, ct).ConfigureAwait(false);
-                var error = back.FirstOrDefault(r => !r.Succeeded)?.Error;
-                outcomes[n] = new RollbackResult(planned.Target.Name, error is null, error);
-                lock (rollbacks)
-                {
-                    rollbacks.AddRange(back.Select(r => (switched[n], r.Succeeded ? r with { Revision = r.Revision ?? previous.Revision, Note = $"rolled back to {previous.Revision}" } : r)));
-                }
-            }).ConfigureAwait(false);
-        LogRolledBack(source.Id, previous.Revision, outcomes.Count(o => o.Succeeded), outcomes.Length);
-        return (report with { RolledBack = outcomes, RolledBackTo = previous.Revision }, rollbacks);
-    }
-
     /// <summary>One report per destination, in the source's order: each target's delivery, then its rollback (which the status reads as what it holds).</summary>
     private static List<DestinationReport> Reports(IReadOnlyList<PlannedTarget> targets, IReadOnlyList<DeliveryResult>[] results, List<(int Index, DeliveryResult Result)> rollbacks, IReadOnlyList<DestinationReport> errors, ISource source)
     {
@@ -155,7 +114,4 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout of {Source} at {Revision} stopped after wave {Wave}: {Reason}")]
     private partial void LogStopped(string source, string revision, int wave, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout of {Source}: rolled back to {Revision}, {Succeeded} of {Count} targets")]
-    private partial void LogRolledBack(string source, string revision, int succeeded, int count);
 }

@@ -57,6 +57,11 @@ internal sealed partial class RsyncTransfer
             return await SwitchAsync(snapshot, route, login, root, name, kept, options, state, started, pushed: null, cancellationToken).ConfigureAwait(false);
         }
 
+        if (options.OnlyKeptRelease)
+        {
+            return Failed(snapshot.SourceId, route.TargetName, $"{route.TargetName} keeps no release of {revision} to switch back to (keep_releases); nothing was changed.", started) with { Revision = held, RevisionSince = state.Since, CurrentRevision = held };
+        }
+
         var number = state.Next;
         if (state.Kind == LiveKind.Directory)
         {

@@ -40,8 +40,9 @@ internal sealed partial class RsyncTransfer(
         var atomic = options.Publish.Mode == PublishMode.Atomic;
         var targetName = DescribeTarget(snapshot, target);
 
-        // rsync --delete from an empty directory would wipe everything the destination has.
-        if (!Directory.Exists(snapshot.LocalDirectory) || !Directory.EnumerateFileSystemEntries(snapshot.LocalDirectory).Any())
+        // rsync --delete from an empty directory would wipe everything the destination has. A switch back to a release
+        // kept on the target (OnlyKeptRelease) never runs rsync.
+        if (!options.OnlyKeptRelease && (!Directory.Exists(snapshot.LocalDirectory) || !Directory.EnumerateFileSystemEntries(snapshot.LocalDirectory).Any()))
         {
             return Failed(snapshot.SourceId, targetName, $"refusing to push \"{snapshot.LocalDirectory}\": it is missing or empty, and rsync --delete would wipe the destination.", started);
         }
@@ -91,6 +92,11 @@ internal sealed partial class RsyncTransfer(
         if (options.Publish.Mode == PublishMode.Atomic)
         {
             return PublishAtomicallyAsync(snapshot, target, login, route, options, started, cancellationToken);
+        }
+
+        if (options.OnlyKeptRelease)
+        {
+            return Task.FromResult(Failed(snapshot.SourceId, route.TargetName, $"{route.TargetName} is published in place and keeps no release of {snapshot.Revision} to switch back to; nothing was changed.", started));
         }
 
         var root = target.Path.TrimEnd('/');

@@ -185,6 +185,36 @@ public sealed class AtomicPublishTests() : TransferSite("courier-atomic")
         Assert.Equal(["r1-1"], Directory.GetDirectories(Path.Combine(disk.Path, ".courier", "releases", "app")).Select(Path.GetFileName));
     }
 
+    [Fact]
+    public async Task A_switch_back_to_a_release_kept_on_the_target_is_one_rename_and_to_one_not_kept_changes_nothing()
+    {
+        Temp.WriteFile("source/a.conf", "one");
+        Assert.True((await PushAsync("r1")).Succeeded);
+        Temp.WriteFile("source/a.conf", "two");
+        Assert.True((await PushAsync("r2")).Succeeded);
+        var transfers = Runs("rsync");
+        var switchBack = Atomic with { ReuseKeptRelease = true, OnlyKeptRelease = true };
+        var noFiles = new Snapshot("test", Temp.Combine("no-such-directory"), "app", "r1");
+
+        var back = await Transfer().PushAsync(noFiles, Address, Login(), null, switchBack, CancellationToken.None);
+
+        Assert.True(back.Succeeded, back.Error);
+        Assert.Equal("r1", back.Revision);
+        Assert.Equal(".courier/releases/app/r1-1", new FileInfo(Live).LinkTarget);
+        Assert.Equal("one", Read("app/a.conf"));
+
+        var notKept = await Transfer().PushAsync(noFiles with { Revision = "r9" }, Address, Login(), null, switchBack, CancellationToken.None);
+        Assert.False(notKept.Succeeded);
+        Assert.Contains("keeps no release of r9", notKept.Error, StringComparison.Ordinal);
+        Assert.Equal(".courier/releases/app/r1-1", new FileInfo(Live).LinkTarget);
+
+        var inPlace = await Transfer().PushAsync(noFiles, Address, Login(), null, new DeliveryOptions { ReuseKeptRelease = true, OnlyKeptRelease = true }, CancellationToken.None);
+        Assert.False(inPlace.Succeeded);
+        Assert.Contains("published in place", inPlace.Error, StringComparison.Ordinal);
+        Assert.Equal("one", Read("app/a.conf"));
+        Assert.Equal(transfers, Runs("rsync"));
+    }
+
     private static string Inode(string path)
     {
         using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;

@@ -89,4 +89,30 @@ public sealed class RolloutTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.NotEqual(JsonValueKind.Null, next.GetProperty("sources")[0].GetProperty("held").ValueKind);
         Assert.Equal(good, _fleet.LiveRelease(canary));
     }
+
+    [Fact]
+    public async Task On_a_source_s_first_rollout_a_failing_canary_goes_back_to_the_release_it_had_by_one_rename()
+    {
+        // v1 reached every target before the source had a rollout: Courier keeps no revision of it, the targets do.
+        _fleet.Setup.WriteSources("app.json", """[{"type": "hermes-directory", "subdirectory": "app", "destinations": ["fleet"]}]""");
+        await using var host = await _fleet.Setup.StartHostAsync();
+        var (status, _, first) = await DeliveryScenario.PostAsync(host, "/update_all");
+        Assert.True(status == HttpStatusCode.OK, first.ToString());
+        var canary = _fleet.InRolloutOrder[0];
+        var good = _fleet.LiveRelease(canary);
+        _fleet.Configure(Waves.Replace("HEALTH", _fleet.HealthUrl, StringComparison.Ordinal));
+        _fleet.Fail(canary);
+        _fleet.Setup.WriteHermesFile("app/app.conf", "v2 breaks the service");
+
+        var (stoppedStatus, _, report) = await DeliveryScenario.PostAsync(host, "/update_all");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, stoppedStatus);
+        var rollout = RolloutFleet.Rollout(report);
+        Assert.Equal("stopped", rollout.GetProperty("outcome").GetString());
+        var rolledBack = Assert.Single(rollout.GetProperty("rolled_back").EnumerateArray());
+        Assert.True(rolledBack.GetProperty("succeeded").GetBoolean(), rolledBack.ToString());
+        Assert.Equal(first.GetProperty("sources")[0].GetProperty("revision").GetString(), rollout.GetProperty("rolled_back_to").GetString());
+        Assert.Equal(good, _fleet.LiveRelease(canary));
+        Assert.All(_fleet.Targets, target => Assert.Equal("v1", _fleet.Read(target, "app/app.conf")));
+    }
 }
