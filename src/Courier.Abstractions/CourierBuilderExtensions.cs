@@ -3,23 +3,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Courier;
 
-/// <summary>Registers Courier parts into a service collection; returned by <c>services.AddCourier()</c>.</summary>
-public interface ICourierBuilder
-{
-    /// <summary>The services being configured.</summary>
-    IServiceCollection Services { get; }
-}
-
-/// <summary>
-/// The one entry point of a plugin assembly: the host creates it (public, parameterless) and calls
-/// <see cref="Configure"/>. It should call the same <c>AddX()</c> extension method an embedding app calls.
-/// </summary>
-public interface ICourierPlugin
-{
-    /// <summary>Registers the plugin's factories and services.</summary>
-    void Configure(ICourierBuilder builder);
-}
-
 /// <summary>Registration helpers for plugin authors.</summary>
 public static class CourierBuilderExtensions
 {
