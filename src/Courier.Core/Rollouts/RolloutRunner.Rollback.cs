@@ -7,7 +7,7 @@ namespace Courier.Core.Rollouts;
 internal sealed partial class RolloutRunner
 {
     /// <summary>A snapshot whose files Courier does not have: sent only with <see cref="DeliveryOptions.OnlyKeptRelease"/>, never transferred.</summary>
-    private const string NoFiles = "/nonexistent/courier-release-kept-on-the-target";
+    internal const string NoFiles = "/nonexistent/courier-release-kept-on-the-target";
 
     /// <summary>
     /// Sends back every target of the delivered waves that may have switched: all but those that already held the

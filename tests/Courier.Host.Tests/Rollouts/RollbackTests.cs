@@ -58,6 +58,31 @@ public sealed class RollbackTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_source_without_a_rollout_is_rolled_back_by_switching_each_target_to_the_release_it_keeps()
+    {
+        _fleet.Setup.WriteSources("app.json", """[{"type": "hermes-directory", "subdirectory": "app", "destinations": ["fleet"]}]""");
+        await using var host = await _fleet.Setup.StartHostAsync();
+        _fleet.Setup.WriteHermesFile("app/app.conf", "v1");
+        var (refused, _) = await host.PostAsync("/rollback", """{"source": "app"}""");
+        Assert.Equal(HttpStatusCode.Conflict, refused);
+        var first = (await DeliveryScenario.PostAsync(host, "/update_all")).Report.GetProperty("sources")[0].GetProperty("revision").GetString()!;
+        var v1Releases = _fleet.Targets.ToDictionary(t => t.Host, _fleet.LiveRelease);
+        _fleet.Setup.WriteHermesFile("app/app.conf", "v2");
+        Assert.Equal(HttpStatusCode.OK, (await DeliveryScenario.PostAsync(host, "/update_all")).Status);
+
+        var (status, _, report) = await DeliveryScenario.PostAsync(host, "/rollback", """{"source": "app"}""");
+
+        Assert.True(status == HttpStatusCode.OK, report.ToString());
+        var source = report.GetProperty("sources")[0];
+        Assert.Equal(first, source.GetProperty("revision").GetString());
+        Assert.All(_fleet.Targets, t => Assert.Equal(v1Releases[t.Host], _fleet.LiveRelease(t)));
+        Assert.All(_fleet.Targets, t => Assert.Equal("v1", _fleet.Read(t, "app/app.conf")));
+        Assert.All(source.GetProperty("destinations")[0].GetProperty("deliveries").EnumerateArray(), d => Assert.Equal(0, d.GetProperty("bytes_sent").GetInt64()));
+        Assert.Contains($"rolled back to {first}", source.GetProperty("held").GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(_fleet.Setup.StateDirectory, "rollouts")), "no copy of a revision is kept for a source without a rollout");
+    }
+
+    [Fact]
     public async Task Bad_input_is_refused_naming_the_field_and_changes_nothing()
     {
         await using var host = await _fleet.Setup.StartHostAsync();
