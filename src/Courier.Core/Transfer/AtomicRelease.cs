@@ -53,19 +53,27 @@ internal sealed record LiveRelease(LiveKind Kind, string? Current, DateTimeOffse
             "missing" => LiveKind.Missing,
             var other => throw new FormatException($"the target's release check printed kind \"{other}\"."),
         };
-        if (!long.TryParse(fields.GetValueOrDefault("next"), NumberStyles.None, CultureInfo.InvariantCulture, out var next))
-        {
-            throw new FormatException("the target's release check printed no release number.");
-        }
+        // The releases as numbered directories, in their order: sorted here, so the target runs no sort, tail or cut.
+        var kept = pairs.Where(parts => parts[0] == "release").Select(parts => parts[1])
+            .Select(release => (Release: release, Number: NumberOf(release)))
+            .Where(numbered => numbered.Number is not null)
+            .OrderBy(numbered => numbered.Number)
+            .Select(numbered => numbered.Release)
+            .ToList();
+        var next = kept.Count == 0 ? 1 : NumberOf(kept[^1])!.Value + 1;
 
         var since = long.TryParse(fields.GetValueOrDefault("since"), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
             ? DateTimeOffset.FromUnixTimeSeconds(seconds)
             : (DateTimeOffset?)null;
         return new LiveRelease(kind, fields.GetValueOrDefault("current") is { Length: > 0 } current ? current : null, kind == LiveKind.Link ? since : null, next)
         {
-            Kept = [.. pairs.Where(parts => parts[0] == "release").Select(parts => parts[1])],
+            Kept = kept,
         };
     }
+
+    /// <summary>The number of a release directory named <c>&lt;revision&gt;-&lt;n&gt;</c>, or null when it has none.</summary>
+    private static long? NumberOf(string release) =>
+        release.LastIndexOf('-') is var dash and >= 0 && long.TryParse(release.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : null;
 }
 
 /// <summary>
@@ -100,15 +108,20 @@ internal static class AtomicRelease
         }
         case $op in
         inspect)
-          if [ "$4" = create ]; then mkdir -p -- "$releases" "$(dirname -- "$live")"; fi
-          kind=missing; since=
-          if [ -L "$live" ]; then kind=link; since=$(stat -c %Y -- "$live" 2>/dev/null || true)
+          parent=${live%/*}
+          if [ "$4" = create ] && { [ ! -d "$releases" ] || [ ! -d "${parent:-/}" ]; }; then mkdir -p -- "$releases" "${parent:-/}"; fi
+          kind=missing; since=; current=
+          if [ -L "$live" ]; then
+            kind=link; since=$(stat -c %Y -- "$live" 2>/dev/null || true); target=$(readlink -- "$live"); current=${target##*/}
           elif [ -d "$live" ]; then kind=dir
           elif [ -e "$live" ]; then echo "$live is neither a directory nor a link: not replaced" >&2; exit 3
           fi
-          last=$(numbered | sort -n | tail -n 1 | cut -d ' ' -f 1)
-          printf 'kind=%s\ncurrent=%s\nsince=%s\nnext=%s\n' "$kind" "$(current)" "$since" "$(( ${last:-0} + 1 ))"
-          numbered | sort -n | cut -d ' ' -f 2 | sed 's/^/release=/'
+          printf 'kind=%s\ncurrent=%s\nsince=%s\n' "$kind" "$current" "$since"
+          if [ -d "$releases" ]; then
+            for entry in "$releases"/*-*; do
+              if [ -d "$entry" ]; then printf 'release=%s\n' "${entry##*/}"; fi
+            done
+          fi
           ;;
         switch)
           release=$4; link=$5; keep=$6; converted=$7
