@@ -90,6 +90,24 @@ public sealed class PluginInstallCommandTests(PackedSampleFeed feed) : IClassFix
         Assert.True(Directory.Exists(_setup.ConfigDirectory));
     }
 
+    [Fact]
+    public async Task Wrong_usage_names_what_is_wrong_changes_nothing_and_help_shows_each_command()
+    {
+        var unknown = await HostCommandAsync("frob");
+        Assert.NotEqual(0, unknown.ExitCode);
+        Assert.Contains("Unrecognized command or argument 'frob'", unknown.StandardError, StringComparison.Ordinal);
+
+        var missing = await HostCommandAsync("install");
+        Assert.NotEqual(0, missing.ExitCode);
+        Assert.Contains("package-id", missing.StandardError, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(InstalledPlugins) && Directory.EnumerateFileSystemEntries(InstalledPlugins).Any());
+
+        var help = await HostCommandAsync("install", "--help");
+        Assert.Equal(0, help.ExitCode);
+        Assert.Contains("Courier.Host plugins install <package-id> [options]", help.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("--plugin-directory", help.StandardOutput, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs the built host's plugins command with the installed-plugins folder as its plugin directory (the host's own setting).</summary>
     private Task<BufferedCommandResult> HostCommandAsync(params string[] arguments) =>
         RunAsync(

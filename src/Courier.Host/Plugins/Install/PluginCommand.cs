@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using NuGet.Packaging;
 using NuGet.Packaging.Core;
@@ -12,12 +13,12 @@ namespace Courier.Host.Plugins.Install;
 /// </summary>
 internal static class PluginCommand
 {
-    private const string Usage = """
-        Usage:
-          Courier.Host plugins install <package-id> [--version <version or range>] [--source <feed URL or folder>]... [--plugin-directory <dir>]
-          Courier.Host plugins list [--plugin-directory <dir>]
-          Courier.Host plugins remove <package-id> [--plugin-directory <dir>]
-        """;
+    private static readonly Option<string[]> PluginDirectory = new("--plugin-directory")
+    {
+        Description = "A plugin directory, instead of those the host loads (installs go into the first).",
+        Arity = ArgumentArity.OneOrMore,
+        AllowMultipleArgumentsPerToken = false,
+    };
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -27,23 +28,50 @@ internal static class PluginCommand
             e.Cancel = true;
             cancellation.Cancel();
         };
+
+        // Ctrl+C is handled above, with the deadline, rather than by System.CommandLine's own handler.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null };
+        return await Commands(cancellation).Parse(["plugins", .. args]).InvokeAsync(invocation, cancellation.Token).ConfigureAwait(false);
+    }
+
+    /// <summary><c>Courier.Host plugins</c> and its three commands (System.CommandLine gives their help and parse errors).</summary>
+    private static RootCommand Commands(CancellationTokenSource cancellation)
+    {
+        var id = new Argument<string>("package-id") { Description = "The plugin's NuGet package id." };
+        var version = new Option<string?>("--version") { Description = "A version or a version range (default: the newest stable)." };
+        var sources = new Option<string[]>("--source") { Description = "A feed URL or folder (repeatable; default: the machine's NuGet sources).", AllowMultipleArgumentsPerToken = false };
+
+        var install = new Command("install", "Installs a plugin package and its dependencies into the first plugin directory.") { id, version, sources, PluginDirectory };
+        install.SetAction((result, ct) => GuardedAsync(cancellation, async () =>
+        {
+            var directories = PluginDirectories(result.GetValue(PluginDirectory));
+            var manifest = await PluginInstaller.InstallAsync(
+                ValidId(result.GetValue(id)!), result.GetValue(version), result.GetValue(sources) ?? [], directories[0], PluginInstallLimits.Default, ct).ConfigureAwait(false);
+            Console.WriteLine($"Installed {manifest.Id} {manifest.Version} into {Path.Combine(directories[0], manifest.Id)} (packages: {string.Join(", ", manifest.Packages)}).");
+            return 0;
+        }));
+
+        var list = new Command("list", "Lists the plugins in the plugin directories.") { PluginDirectory };
+        list.SetAction((result, _) => GuardedAsync(cancellation, () =>
+        {
+            List(PluginDirectories(result.GetValue(PluginDirectory)));
+            return Task.FromResult(0);
+        }));
+
+        var removedId = new Argument<string>("package-id") { Description = "The plugin's package id (its folder's name)." };
+        var remove = new Command("remove", "Removes an installed plugin's folder.") { removedId, PluginDirectory };
+        remove.SetAction((result, _) => GuardedAsync(cancellation, () => Task.FromResult(Remove(ValidId(result.GetValue(removedId)!), PluginDirectories(result.GetValue(PluginDirectory))))));
+
+        var plugins = new Command("plugins", "Manages the plugin folders without starting the host.") { install, list, remove };
+        return new RootCommand("Courier for .NET") { plugins };
+    }
+
+    /// <summary>Runs a command's work, turning the failures a user can act on into one line on stderr and exit code 1.</summary>
+    private static async Task<int> GuardedAsync(CancellationTokenSource cancellation, Func<Task<int>> work)
+    {
         try
         {
-            var (verb, packageId, options) = Parse(args);
-            var directories = PluginDirectories(options);
-            switch (verb)
-            {
-                case "install":
-                    var manifest = await PluginInstaller.InstallAsync(
-                        packageId!, options.GetValueOrDefault("--version")?.Single(), options.GetValueOrDefault("--source") ?? [], directories[0], PluginInstallLimits.Default, cancellation.Token).ConfigureAwait(false);
-                    Console.WriteLine($"Installed {manifest.Id} {manifest.Version} into {Path.Combine(directories[0], manifest.Id)} (packages: {string.Join(", ", manifest.Packages)}).");
-                    return 0;
-                case "list":
-                    List(directories);
-                    return 0;
-                default:
-                    return Remove(packageId!, directories);
-            }
+            return await work().ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
@@ -57,51 +85,12 @@ internal static class PluginCommand
         }
     }
 
-    private static (string Verb, string? PackageId, Dictionary<string, List<string>> Options) Parse(string[] args)
-    {
-        var positional = new List<string>();
-        var options = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] is "--version" or "--source" or "--plugin-directory")
-            {
-                if (i + 1 >= args.Length)
-                {
-                    throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
-                }
-
-                if (args[i] == "--version" && options.ContainsKey("--version"))
-                {
-                    throw new ArgumentException($"--version is given twice.\n{Usage}");
-                }
-
-                (options.TryGetValue(args[i], out var values) ? values : options[args[i]] = []).Add(args[++i]);
-            }
-            else if (args[i].StartsWith("--", StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"Unknown option {args[i]}.\n{Usage}");
-            }
-            else
-            {
-                positional.Add(args[i]);
-            }
-        }
-
-        return positional switch
-        {
-            ["list"] when !options.ContainsKey("--version") && !options.ContainsKey("--source") => ("list", null, options),
-            ["remove", var id] when !options.ContainsKey("--version") && !options.ContainsKey("--source") => ("remove", ValidId(id), options),
-            ["install", var id] => ("install", ValidId(id), options),
-            _ => throw new ArgumentException(Usage),
-        };
-    }
-
     private static string ValidId(string id) =>
         PackageIdValidator.IsValidPackageId(id) ? id : throw new ArgumentException($"\"{id}\" is not a valid package id.");
 
-    private static List<string> PluginDirectories(Dictionary<string, List<string>> options)
+    private static List<string> PluginDirectories(string[]? given)
     {
-        if (options.TryGetValue("--plugin-directory", out var given))
+        if (given is { Length: > 0 })
         {
             return [.. given.Select(d => Path.GetFullPath(d))];
         }
