@@ -25,12 +25,31 @@ internal sealed partial class EtcdLeaseKeeper(
     /// <summary>Stops renewing without revoking, as a member that died would (for tests: its lease runs out in etcd).</summary>
     internal void Abandon() => _abandoned.Cancel();
 
+    /// <summary>
+    /// Grants the first lease before the host goes on starting (within one call's deadline), so the start-up update
+    /// already runs under it; when etcd does not answer, the host starts without it and the renewal loop keeps trying.
+    /// </summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await session.GrantAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ClusterUnavailableException e)
+        {
+            session.NoteProblem(e.Message);
+            LogStartedWithoutLease(session.MemberName, e.Message);
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _abandoned.Token);
         var ttl = options.Value.LeaseTtl;
         var backoff = FirstBackoff;
-        EtcdSession.Lease? lease = null;
+        var lease = session.Current;
         while (!stopping.IsCancellationRequested)
         {
             try
@@ -125,6 +144,9 @@ internal sealed partial class EtcdLeaseKeeper(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster member {Member}: etcd did not answer, retrying in {BackoffMs} ms: {Problem}")]
     private partial void LogRetrying(string member, long backoffMs, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster member {Member} starts without an etcd lease (not ready, delivering no shared source until it has one): {Problem}")]
+    private partial void LogStartedWithoutLease(string member, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cluster member {Member}: the lease could not be revoked on stop (it ends after its TTL): {Problem}")]
     private partial void LogRevokeFailed(string member, string problem);
