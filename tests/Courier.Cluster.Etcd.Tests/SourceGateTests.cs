@@ -66,6 +66,32 @@ public sealed class SourceGateTests(EtcdCluster etcd)
     }
 
     [Fact]
+    public async Task A_run_whose_lease_is_revoked_is_ended_and_reports_the_lost_lock()
+    {
+        await using var a = await ClusterMemberClient.StartAsync(etcd, "a", _cluster, leaseTtlSeconds: 3);
+        await using var b = await ClusterMemberClient.StartAsync(etcd, "b", _cluster, leaseTtlSeconds: 3);
+        var started = new TaskCompletionSource();
+        var run = Gate(a).RunAsync(
+            new NamedSource("src"),
+            "hook",
+            async ct =>
+            {
+                started.SetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+                return new SourceReport("src", "test", "never", null, []);
+            },
+            CancellationToken.None);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await b.Get<EtcdGateway>().Client.LeaseRevokeAsync(new Etcdserverpb.LeaseRevokeRequest { ID = a.Session.Current!.Id }, null, DateTime.UtcNow.AddSeconds(5), CancellationToken.None);
+        var report = await run.WaitAsync(TimeSpan.FromSeconds(3 + 3));
+
+        Assert.Null(report.Revision);
+        Assert.Contains("lost the cluster lock of the source", report.Error, StringComparison.Ordinal);
+        Assert.NotNull(await b.Locks.TryAcquireAsync("src", TimeSpan.Zero, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task Without_its_lease_a_member_runs_nothing_and_reports_why()
     {
         await using var a = await ClusterMemberClient.StartAsync(etcd, "a", _cluster, leaseTtlSeconds: 2);
