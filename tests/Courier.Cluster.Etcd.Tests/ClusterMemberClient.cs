@@ -27,7 +27,7 @@ public sealed class ClusterMemberClient : IAsyncDisposable
         where T : notnull => _services.GetRequiredService<T>();
 
     /// <summary>Starts a member on <paramref name="etcd"/> and waits until it holds its lease.</summary>
-    public static async Task<ClusterMemberClient> StartAsync(EtcdCluster etcd, string name, string clusterName, int leaseTtlSeconds = 3)
+    public static async Task<ClusterMemberClient> StartAsync(EtcdCluster etcd, string name, string clusterName, int leaseTtlSeconds = 3, Action<EtcdClusterOptions>? configure = null, bool waitForLease = true)
     {
         var services = new ServiceCollection();
         services.AddCourier().AddEtcdCluster(options =>
@@ -42,10 +42,15 @@ public sealed class ClusterMemberClient : IAsyncDisposable
             options.ApiAddress = $"http://{name}.test:8080";
             options.LeaseTtl = TimeSpan.FromSeconds(leaseTtlSeconds);
             options.Etcd.Timeout = TimeSpan.FromSeconds(1.5);
+            configure?.Invoke(options);
         });
         var client = new ClusterMemberClient(services.BuildServiceProvider());
         await client._keeper.StartAsync(CancellationToken.None);
-        await Eventually.TrueAsync(() => client.Membership.HasLease, $"{name} has its lease", TimeSpan.FromSeconds(10));
+        if (waitForLease)
+        {
+            await Eventually.TrueAsync(() => client.Membership.HasLease, $"{name} has its lease", TimeSpan.FromSeconds(10));
+        }
+
         return client;
     }
 

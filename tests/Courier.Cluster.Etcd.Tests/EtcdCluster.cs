@@ -14,6 +14,15 @@ public sealed class EtcdCluster : IAsyncLifetime
     private readonly int[] _clientPorts = [.. Enumerable.Range(0, Size).Select(_ => FreePort.Next())];
     private readonly int[] _peerPorts = [.. Enumerable.Range(0, Size).Select(_ => FreePort.Next())];
     private readonly BackgroundProcess?[] _members = new BackgroundProcess?[Size];
+    private readonly IReadOnlyList<string> _moreArguments;
+
+    public EtcdCluster()
+        : this([])
+    {
+    }
+
+    /// <summary>A cluster whose members get <paramref name="moreArguments"/> too (e.g. <c>--auth-token-ttl</c>).</summary>
+    public EtcdCluster(IReadOnlyList<string> moreArguments) => _moreArguments = moreArguments;
 
     /// <summary>The client URLs of every member, running or not.</summary>
     public IReadOnlyList<string> Endpoints => [.. _clientPorts.Select(port => $"http://127.0.0.1:{port}")];
@@ -38,6 +47,7 @@ public sealed class EtcdCluster : IAsyncLifetime
                 "--election-timeout", "500",
                 "--logger", "zap",
                 "--log-level", "warn",
+                .. _moreArguments,
             ]);
         }
 
