@@ -16,7 +16,7 @@ internal sealed class EtcdGateway : IDisposable
 {
     private readonly EtcdConnectionOptions _options;
     private readonly SemaphoreSlim _authenticating = new(1, 1);
-    private Metadata? _token;
+    private volatile Metadata? _token;
 
     public EtcdGateway(IOptions<EtcdClusterOptions> options)
     {

@@ -123,6 +123,7 @@ internal sealed partial class EtcdLeaseKeeper(
     /// <summary>One keep-alive; false when etcd answers that the lease is gone.</summary>
     private async Task<bool> RenewAsync(EtcdSession.Lease lease, CancellationToken cancellationToken)
     {
+        var sentAt = time.GetUtcNow();
         var remaining = await etcd.CallAsync(
             "a lease keep-alive",
             async (headers, deadline, ct) =>
@@ -138,7 +139,7 @@ internal sealed partial class EtcdLeaseKeeper(
             return false;
         }
 
-        session.Renewed(lease);
+        session.Renewed(lease, sentAt);
         return true;
     }
 

@@ -71,8 +71,10 @@ internal sealed partial class EtcdSession(
     internal async Task<Lease> GrantAsync(CancellationToken cancellationToken)
     {
         var ttl = (long)options.Value.LeaseTtl.TotalSeconds;
+        // Counted from before the request: etcd's TTL starts when it grants, which is never earlier.
+        var asked = time.GetUtcNow();
         var granted = await etcd.CallAsync("a lease grant", (headers, deadline, ct) => etcd.Client.LeaseGrantAsync(new LeaseGrantRequest { TTL = ttl }, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
-        var lease = new Lease(granted.ID, time.GetUtcNow());
+        var lease = new Lease(granted.ID, asked);
         var record = new MemberRecord(MemberName, options.Value.ApiAddress, options.Value.SshAddress);
         var put = new PutRequest { Key = EtcdKeys.Bytes(keys.Member(MemberName)), Value = Google.Protobuf.ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(record)), Lease = lease.Id };
         await etcd.CallAsync("the member registration", (headers, deadline, ct) => etcd.Client.PutAsync(put, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
@@ -86,12 +88,12 @@ internal sealed partial class EtcdSession(
         return lease;
     }
 
-    /// <summary>Marks the lease renewed now.</summary>
-    internal void Renewed(Lease lease)
+    /// <summary>Marks the lease renewed by a keep-alive sent at <paramref name="sentAt"/> (etcd renewed it later, never earlier).</summary>
+    internal void Renewed(Lease lease, DateTimeOffset sentAt)
     {
         lock (_lock)
         {
-            lease.RenewedAt = time.GetUtcNow();
+            lease.RenewedAt = sentAt;
         }
     }
 
