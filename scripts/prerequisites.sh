@@ -1,9 +1,11 @@
 # Installs what Courier and its tests run: rsync, OpenSSH (client and server), git, iproute2, procps, sudo.
 # Sourced by quickstart.sh and test.sh; installs only what is missing. `--with-browser` (test.sh) adds Debian's
-# chromium, which the status page tests drive headless.
+# chromium, which the status page tests drive headless, and Debian's etcd-server, the 3-member etcd cluster
+# the Courier.Cluster.Etcd tests start.
 ensure_prerequisites() {
   local missing=()
   [ "${1:-}" != "--with-browser" ] || [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ "${1:-}" != "--with-browser" ] || command -v etcd >/dev/null || missing+=(etcd-server)
   command -v rsync >/dev/null || missing+=(rsync)
   command -v ssh >/dev/null || missing+=(openssh-client)
   [ -x /usr/sbin/sshd ] || missing+=(openssh-server)

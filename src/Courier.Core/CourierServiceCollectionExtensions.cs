@@ -1,5 +1,6 @@
 using Courier;
 using Courier.Core;
+using Courier.Core.Cluster;
 using Courier.Core.Configuration;
 using Courier.Core.Processes;
 using Courier.Core.Security;
@@ -52,6 +53,12 @@ public static class CourierServiceCollectionExtensions
             provider.GetServices<ISourceFactory>(),
             provider.GetServices<IDestinationFactory>()));
         services.TryAddSingleton<HermesConfigurationLoader>();
+        // The single node by default; an engine package (AddEtcdCluster) replaces all three.
+        services.TryAddSingleton<SingleNodeCluster>();
+        services.TryAddSingleton<IClusterMembership>(provider => provider.GetRequiredService<SingleNodeCluster>());
+        services.TryAddSingleton<ISourceLocks>(provider => provider.GetRequiredService<SingleNodeCluster>());
+        services.TryAddSingleton<IPendingTriggers>(provider => provider.GetRequiredService<SingleNodeCluster>());
+        services.TryAddSingleton<ClusterSourceGate>();
         services.TryAddSingleton<SourceUpdateCoordinator>();
         services.TryAddSingleton<FileReportStore>();
         services.TryAddSingleton<IReportStore>(provider => provider.GetRequiredService<FileReportStore>());

@@ -3,6 +3,7 @@ using Courier.Core.Configuration;
 using Courier.Host;
 using Courier.Host.Api;
 using Courier.Host.Background;
+using Courier.Host.Cluster;
 using Courier.Host.Diagnostics;
 using Courier.Host.Health;
 using Courier.Host.OpenApi;
@@ -29,6 +30,7 @@ try
         ? configured
         : PluginFolderLoader.DefaultDirectories;
     var plugins = PluginFolderLoader.LoadInto(courier, pluginDirectories);
+    builder.AddCourierCluster(courier);
     builder.AddCourierTelemetry();
     builder.Services.AddCourierReadiness();
     builder.Services.AddCourierOpenApi();

@@ -58,6 +58,12 @@ public static class StatusBuilder
 
         public void Apply(UpdateReport report, SourceReport source)
         {
+            if (source.Revision is null && source.Error is null)
+            {
+                // Left to the cluster member holding the source's lock: nothing was pulled or delivered here.
+                return;
+            }
+
             _lastUpdate = report.Id;
             if (source.PullFailed())
             {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using Courier.Core.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace Courier.Core.Updates;
@@ -8,7 +9,9 @@ namespace Courier.Core.Updates;
 /// Runs one update of a source at a time, over every caller (API calls, hooks, start-up, polling): a trigger that
 /// arrives while the source is being updated joins the one pending run of that source, which pulls afresh when it
 /// starts. At most <see cref="CourierOptions.MaxParallelSources"/> source runs execute at once over all updates;
-/// pending runs hold no slot, so a hung source holds one slot and no more.
+/// pending runs hold no slot, so a hung source holds one slot and no more. An update of the configured destinations
+/// also holds the source's cluster lock (<see cref="ClusterSourceGate"/>): with several members, one run of a source in
+/// the whole cluster; on a single node the lock is always free.
 /// </summary>
 internal sealed class SourceUpdateCoordinator : IDisposable
 {
@@ -23,11 +26,14 @@ internal sealed class SourceUpdateCoordinator : IDisposable
     private readonly CoalescingRunner<SourceReport> _runner;
     private readonly Counter<long> _coalesced;
     private readonly ConcurrentDictionary<string, string> _delivered = new(StringComparer.Ordinal);
+    private readonly ClusterSourceGate _gate;
 
-    /// <summary>Creates the coordinator with the host's parallel bound.</summary>
-    public SourceUpdateCoordinator(IOptions<CourierOptions> options)
+    /// <summary>Creates the coordinator with the host's parallel bound and the cluster's source locks.</summary>
+    public SourceUpdateCoordinator(IOptions<CourierOptions> options, ClusterSourceGate gate)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(gate);
+        _gate = gate;
         _slots = new SemaphoreSlim(options.Value.MaxParallelSources, options.Value.MaxParallelSources);
         _runner = new CoalescingRunner<SourceReport>(_slots, options.Value.Coalescing);
         _coalesced = _meter.CreateCounter<long>("courier.triggers.coalesced", unit: "{trigger}", description: "Triggers folded into an update already waiting: a queued one (the host's queue) or a source's pending run.");
@@ -52,7 +58,11 @@ internal sealed class SourceUpdateCoordinator : IDisposable
             deliveryKey,
             async ct =>
             {
-                var report = await update(ct).ConfigureAwait(false);
+                // Only the configured destinations are shared by the cluster's members: a dry run changes nothing, and
+                // /update_hermes (an agent starting) must work on every member even while the cluster cannot be used.
+                var report = deliveryKey == ConfiguredDestinations
+                    ? await _gate.RunAsync(source, deliveryKey, update, ct).ConfigureAwait(false)
+                    : await update(ct).ConfigureAwait(false);
                 // A held source's report succeeds with nothing delivered: its targets do not have that revision.
                 if (deliveryKey == ConfiguredDestinations && report.Succeeded && report.Held is null && report.Revision is { } revision)
                 {

@@ -1,5 +1,9 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Courier.Core.Cluster;
 using Courier.Core.History;
 using Courier.Core.Rollouts;
+using Courier.Host.Cluster;
 using Courier.Host.Status;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -55,10 +59,11 @@ internal static class StatusApi
         return report is null ? TypedResults.NotFound($"No report {id}.") : TypedResults.Json(report, UpdateReportJson.Options);
     }
 
-    private static async Task<Results<JsonHttpResult<CourierStatus>, ContentHttpResult, ProblemHttpResult>> GetStatus(
+    private static async Task<Results<JsonHttpResult<CourierStatus>, JsonHttpResult<JsonObject>, ContentHttpResult, ProblemHttpResult>> GetStatus(
         HttpContext context,
         IReportStore store,
         HoldStore holds,
+        IClusterMembership membership,
         TimeProvider time,
         CancellationToken cancellationToken)
     {
@@ -75,8 +80,14 @@ internal static class StatusApi
         var status = StatusBuilder.Build(await store.AllAsync(cancellationToken).ConfigureAwait(false), held, time.GetUtcNow());
         var wantsJson = context.Request.Headers.Accept.Any(value => value?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
         context.Response.Headers.Vary = "Accept";
-        return wantsJson
-            ? TypedResults.Json(status, UpdateReportJson.Options)
-            : TypedResults.Content(StatusPage.Render(status), "text/html; charset=utf-8");
+        if (!wantsJson)
+        {
+            return TypedResults.Content(StatusPage.Render(status), "text/html; charset=utf-8");
+        }
+
+        // A cluster member adds its cluster; a single node answers exactly as before.
+        return await ClusterStatus.ReadAsync(membership, cancellationToken).ConfigureAwait(false) is { } cluster
+            ? TypedResults.Json(cluster.AddTo(JsonSerializer.SerializeToNode(status, UpdateReportJson.Options)!.AsObject(), UpdateReportJson.Options), UpdateReportJson.Options)
+            : TypedResults.Json(status, UpdateReportJson.Options);
     }
 }

@@ -1,0 +1,44 @@
+using Courier;
+using Courier.Cluster.Etcd;
+using Courier.Core;
+using Courier.Core.Cluster;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Turns a Courier into a member of a cluster of Couriers coordinated by etcd.</summary>
+public static class EtcdClusterCourierBuilderExtensions
+{
+    /// <summary>
+    /// Replaces the single node's coordination with etcd's: membership under a lease kept alive by a hosted service,
+    /// per-source locks with fencing tokens, pending triggers kept in etcd. The options (section
+    /// <c>Courier:Cluster</c>, bound by the host) are validated when the host starts.
+    /// </summary>
+    public static ICourierBuilder AddEtcdCluster(this ICourierBuilder builder, Action<EtcdClusterOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        var options = services.AddOptions<EtcdClusterOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
+        options.PostConfigure<IOptions<CourierOptions>>((cluster, courier) => cluster.SshAddress ??= courier.Value.SshAddress).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EtcdClusterOptions>, EtcdClusterOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<EtcdGateway>();
+        services.TryAddSingleton(provider => new EtcdKeys(provider.GetRequiredService<IOptions<EtcdClusterOptions>>().Value.Name));
+        services.TryAddSingleton<EtcdSession>();
+        services.TryAddSingleton<EtcdSourceLocks>();
+        services.TryAddSingleton<EtcdPendingTriggers>();
+        services.TryAddSingleton<EtcdLeaseKeeper>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EtcdLeaseKeeper>(provider => provider.GetRequiredService<EtcdLeaseKeeper>()));
+        services.Replace(ServiceDescriptor.Singleton<IClusterMembership>(provider => provider.GetRequiredService<EtcdSession>()));
+        services.Replace(ServiceDescriptor.Singleton<ISourceLocks>(provider => provider.GetRequiredService<EtcdSourceLocks>()));
+        services.Replace(ServiceDescriptor.Singleton<IPendingTriggers>(provider => provider.GetRequiredService<EtcdPendingTriggers>()));
+        return builder;
+    }
+}

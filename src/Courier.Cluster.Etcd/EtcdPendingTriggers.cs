@@ -1,0 +1,45 @@
+using System.Text.Json;
+using Courier.Core.Cluster;
+using Etcdserverpb;
+using Google.Protobuf;
+
+namespace Courier.Cluster.Etcd;
+
+/// <summary>
+/// Pending triggers as etcd keys without a lease (they outlive the member that wrote them), one per trigger under the
+/// source's prefix; taken with one delete of the prefix that returns what it deleted, so two takers never both get one.
+/// </summary>
+internal sealed class EtcdPendingTriggers(EtcdGateway etcd, EtcdKeys keys) : IPendingTriggers
+{
+    public async Task AddAsync(PendingTrigger trigger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        var put = new PutRequest
+        {
+            Key = EtcdKeys.Bytes(keys.NewPending(trigger.SourceId, trigger.AcceptedAt)),
+            Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(trigger)),
+        };
+        await etcd.CallAsync("a pending trigger", (headers, deadline, ct) => etcd.Client.PutAsync(put, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<PendingTrigger>> TakeAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceId);
+        var prefix = keys.PendingPrefix(sourceId);
+        var delete = new DeleteRangeRequest { Key = EtcdKeys.Bytes(prefix), RangeEnd = EtcdKeys.RangeEnd(prefix), PrevKv = true };
+        var answer = await etcd.CallAsync("taking pending triggers", (headers, deadline, ct) => etcd.Client.DeleteAsync(delete, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
+        return [.. answer.PrevKvs
+            .OrderBy(kv => kv.Key.ToStringUtf8(), StringComparer.Ordinal)
+            .Select(kv => JsonSerializer.Deserialize<PendingTrigger>(kv.Value.Span))
+            .OfType<PendingTrigger>()];
+    }
+
+    public async Task<bool> AnyAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceId);
+        var prefix = keys.PendingPrefix(sourceId);
+        var range = new RangeRequest { Key = EtcdKeys.Bytes(prefix), RangeEnd = EtcdKeys.RangeEnd(prefix), CountOnly = true };
+        var answer = await etcd.CallAsync("looking for pending triggers", (headers, deadline, ct) => etcd.Client.GetAsync(range, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
+        return answer.Count > 0;
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+
+namespace Courier.Core.Cluster;
+
+/// <summary>
+/// The default coordination: one Courier, no engine. It is its only member and always has its lease; its source locks
+/// and pending triggers live in this process (the engine's own per-source coalescing already runs one update of a
+/// source at a time, so its lock is always free there).
+/// </summary>
+internal sealed class SingleNodeCluster : IClusterMembership, ISourceLocks, IPendingTriggers
+{
+    private readonly ConcurrentDictionary<string, Held> _held = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<PendingTrigger>> _pending = new(StringComparer.Ordinal);
+    private long _tokens;
+
+    public string MemberName { get; } = Environment.MachineName;
+
+    public bool IsClustered => false;
+
+    public bool HasLease => true;
+
+    public string? LeaseProblem => null;
+
+    public Task<IReadOnlyList<ClusterMember>> MembersAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ClusterMember>>([new ClusterMember(MemberName, null, null, true)]);
+
+    public async Task<ISourceLock?> TryAcquireAsync(string sourceId, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceId);
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            var held = new Held(this, sourceId, Interlocked.Increment(ref _tokens));
+            if (_held.TryAdd(sourceId, held))
+            {
+                return held;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task AddAsync(PendingTrigger trigger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(trigger);
+        _pending.GetOrAdd(trigger.SourceId, _ => new ConcurrentQueue<PendingTrigger>()).Enqueue(trigger);
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<PendingTrigger>> TakeAsync(string sourceId, CancellationToken cancellationToken)
+    {
+        var taken = new List<PendingTrigger>();
+        if (_pending.TryGetValue(sourceId, out var queue))
+        {
+            while (queue.TryDequeue(out var trigger))
+            {
+                taken.Add(trigger);
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<PendingTrigger>>(taken);
+    }
+
+    public Task<bool> AnyAsync(string sourceId, CancellationToken cancellationToken) =>
+        Task.FromResult(_pending.TryGetValue(sourceId, out var queue) && !queue.IsEmpty);
+
+    private sealed class Held(SingleNodeCluster owner, string sourceId, long token) : ISourceLock
+    {
+        public string SourceId { get; } = sourceId;
+
+        public long FencingToken { get; } = token;
+
+        public CancellationToken Lost => CancellationToken.None;
+
+        public ValueTask DisposeAsync()
+        {
+            owner._held.TryRemove(new KeyValuePair<string, Held>(SourceId, this));
+            return ValueTask.CompletedTask;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+using Courier.Testing;
+
+namespace Courier.Cluster.Etcd.Tests;
+
+/// <summary>
+/// A real 3-member etcd cluster (Debian's etcd-server) on free loopback ports, its data in a temporary directory;
+/// every member is stopped and reaped when the fixture is disposed. Elections are quick (50 ms heartbeats), so leases
+/// of 2 to 3 s are allowed.
+/// </summary>
+public sealed class EtcdCluster : IAsyncLifetime
+{
+    private const int Size = 3;
+    private readonly TempDirectory _data = TempDirectory.Create("courier-etcd");
+    private readonly int[] _clientPorts = [.. Enumerable.Range(0, Size).Select(_ => FreePort.Next())];
+    private readonly int[] _peerPorts = [.. Enumerable.Range(0, Size).Select(_ => FreePort.Next())];
+    private readonly BackgroundProcess?[] _members = new BackgroundProcess?[Size];
+    private readonly IReadOnlyList<string> _moreArguments;
+
+    public EtcdCluster()
+        : this([])
+    {
+    }
+
+    /// <summary>A cluster whose members get <paramref name="moreArguments"/> too (e.g. <c>--auth-token-ttl</c>).</summary>
+    internal EtcdCluster(IReadOnlyList<string> moreArguments) => _moreArguments = moreArguments;
+
+    /// <summary>The client URLs of every member, running or not.</summary>
+    public IReadOnlyList<string> Endpoints => [.. _clientPorts.Select(port => $"http://127.0.0.1:{port}")];
+
+    public async Task InitializeAsync()
+    {
+        var token = $"courier-test-{Guid.NewGuid():N}";
+        var initialCluster = string.Join(",", Enumerable.Range(0, Size).Select(i => $"m{i}=http://127.0.0.1:{_peerPorts[i]}"));
+        for (var i = 0; i < Size; i++)
+        {
+            _members[i] = BackgroundProcess.Start("etcd", [
+                "--name", $"m{i}",
+                "--data-dir", _data.Combine($"m{i}"),
+                "--listen-client-urls", Endpoints[i],
+                "--advertise-client-urls", Endpoints[i],
+                "--listen-peer-urls", $"http://127.0.0.1:{_peerPorts[i]}",
+                "--initial-advertise-peer-urls", $"http://127.0.0.1:{_peerPorts[i]}",
+                "--initial-cluster", initialCluster,
+                "--initial-cluster-state", "new",
+                "--initial-cluster-token", token,
+                "--heartbeat-interval", "50",
+                "--election-timeout", "500",
+                "--logger", "zap",
+                "--log-level", "warn",
+                .. _moreArguments,
+            ]);
+        }
+
+        await WaitHealthyAsync([.. Enumerable.Range(0, Size)]);
+    }
+
+    /// <summary>Stops member <paramref name="index"/> (SIGINT, then SIGKILL) and waits until it has exited.</summary>
+    public async Task StopMemberAsync(int index)
+    {
+        if (_members[index] is { } member)
+        {
+            await member.StopAsync(TimeSpan.FromSeconds(3));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var member in _members.OfType<BackgroundProcess>())
+        {
+            await member.DisposeAsync();
+        }
+
+        _data.Dispose();
+    }
+
+    private async Task WaitHealthyAsync(int[] members)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        foreach (var i in members)
+        {
+            while (true)
+            {
+                if (_members[i]!.HasExited)
+                {
+                    throw new InvalidOperationException($"etcd member m{i} exited:\n{_members[i]!.Output}");
+                }
+
+                try
+                {
+                    if ((await http.GetStringAsync($"{Endpoints[i]}/health")).Contains("\"health\":\"true\"", StringComparison.Ordinal))
+                    {
+                        break;
+                    }
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                }
+
+                if (DateTime.UtcNow > deadline)
+                {
+                    throw new TimeoutException($"etcd member m{i} was not healthy within 30 s:\n{_members[i]!.Output}");
+                }
+
+                await Task.Delay(100);
+            }
+        }
+    }
+}
