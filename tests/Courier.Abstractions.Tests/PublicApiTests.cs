@@ -1,5 +1,5 @@
 using System.Reflection;
-using PublicApiGenerator;
+using Courier.Testing.Approval;
 
 namespace Courier.Abstractions.Tests;
 
@@ -13,19 +13,8 @@ public sealed class PublicApiTests
     private static readonly Assembly Contracts = typeof(ISource).Assembly;
 
     [Fact]
-    public void The_public_api_is_the_approved_one()
-    {
-        var actual = Contracts.GeneratePublicApi(new ApiGeneratorOptions { ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"] })
-            .ReplaceLineEndings("\n");
-        var directory = typeof(PublicApiTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ProjectDirectory").Value!;
-        var approved = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "PublicApi.approved.txt")).ReplaceLineEndings("\n");
-        if (approved != actual)
-        {
-            File.WriteAllText(Path.Combine(directory, "PublicApi.received.txt"), actual);
-        }
-
-        Assert.Equal(approved, actual);
-    }
+    public void The_public_api_is_the_approved_one() =>
+        PublicApiApproval.AssertApproved(Contracts);
 
     [Fact]
     public void The_assembly_version_is_pinned_to_the_major_version()

@@ -1,6 +1,5 @@
-using System.Reflection;
 using Courier.Core;
-using PublicApiGenerator;
+using Courier.Testing.Approval;
 
 namespace Courier.Core.Tests;
 
@@ -11,20 +10,6 @@ namespace Courier.Core.Tests;
 public sealed class PublicApiTests
 {
     [Fact]
-    public void The_public_api_is_the_approved_one()
-    {
-        var actual = typeof(CourierOptions).Assembly.GeneratePublicApi(new ApiGeneratorOptions
-        {
-            ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"],
-            AllowNamespacePrefixes = ["Microsoft.Extensions.DependencyInjection"],
-        }).ReplaceLineEndings("\n");
-        var directory = typeof(PublicApiTests).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ProjectDirectory").Value!;
-        var approved = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "PublicApi.approved.txt")).ReplaceLineEndings("\n");
-        if (approved != actual)
-        {
-            File.WriteAllText(Path.Combine(directory, "PublicApi.received.txt"), actual);
-        }
-
-        Assert.Equal(approved, actual);
-    }
+    public void The_public_api_is_the_approved_one() =>
+        PublicApiApproval.AssertApproved(typeof(CourierOptions).Assembly, "Microsoft.Extensions.DependencyInjection");
 }
