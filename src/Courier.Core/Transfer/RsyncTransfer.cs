@@ -40,8 +40,13 @@ internal sealed partial class RsyncTransfer(
         var atomic = options.Publish.Mode == PublishMode.Atomic;
         var targetName = DescribeTarget(snapshot, target);
 
-        // rsync --delete from an empty directory would wipe everything the destination has. A switch back to a release
-        // kept on the target (OnlyKeptRelease) never runs rsync.
+        // A switch back to a release kept on the target never runs rsync; a target published in place keeps none.
+        if (options.OnlyKeptRelease && !atomic)
+        {
+            return Failed(snapshot.SourceId, targetName, $"{targetName} is published in place and keeps no release of {snapshot.Revision} to switch back to; nothing was changed.", started);
+        }
+
+        // rsync --delete from an empty directory would wipe everything the destination has.
         if (!options.OnlyKeptRelease && (!Directory.Exists(snapshot.LocalDirectory) || !Directory.EnumerateFileSystemEntries(snapshot.LocalDirectory).Any()))
         {
             return Failed(snapshot.SourceId, targetName, $"refusing to push \"{snapshot.LocalDirectory}\": it is missing or empty, and rsync --delete would wipe the destination.", started);
@@ -92,11 +97,6 @@ internal sealed partial class RsyncTransfer(
         if (options.Publish.Mode == PublishMode.Atomic)
         {
             return PublishAtomicallyAsync(snapshot, target, login, route, options, started, cancellationToken);
-        }
-
-        if (options.OnlyKeptRelease)
-        {
-            return Task.FromResult(Failed(snapshot.SourceId, route.TargetName, $"{route.TargetName} is published in place and keeps no release of {snapshot.Revision} to switch back to; nothing was changed.", started));
         }
 
         var root = target.Path.TrimEnd('/');
