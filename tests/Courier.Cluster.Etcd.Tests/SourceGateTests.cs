@@ -66,6 +66,52 @@ public sealed class SourceGateTests(EtcdCluster etcd)
     }
 
     [Fact]
+    public async Task A_rollback_at_the_member_without_the_lock_waits_for_the_holder_s_run_then_runs_itself()
+    {
+        await using var a = await ClusterMemberClient.StartAsync(etcd, "a", _cluster);
+        await using var b = await ClusterMemberClient.StartAsync(etcd, "b", _cluster);
+        var source = new NamedSource("git/repo");
+        var running = 0;
+        var overlapped = false;
+        var started = new TaskCompletionSource();
+        var release = new TaskCompletionSource();
+        var onA = Gate(a).RunAsync(
+            source,
+            "git push",
+            async ct =>
+            {
+                overlapped |= Interlocked.Increment(ref running) > 1;
+                started.SetResult();
+                await release.Task.WaitAsync(ct);
+                Interlocked.Decrement(ref running);
+                return new SourceReport(source.Id, source.Type, "rev-push", null, []);
+            },
+            CancellationToken.None);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        var refused = await Gate(b).RunWaitingAsync(source, TimeSpan.FromMilliseconds(300), _ => Task.FromResult(new SourceReport(source.Id, source.Type, "rev-too-early", null, [])), CancellationToken.None);
+        var rollback = Gate(b).RunWaitingAsync(
+            source,
+            TimeSpan.FromSeconds(20),
+            _ =>
+            {
+                overlapped |= Interlocked.Increment(ref running) > 1;
+                Interlocked.Decrement(ref running);
+                return Task.FromResult(new SourceReport(source.Id, source.Type, "rev-rolled-back", null, []));
+            },
+            CancellationToken.None);
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+        Assert.False(rollback.IsCompleted, "the rollback ran while the other member held the lock");
+        release.SetResult();
+
+        Assert.Equal("rev-push", (await onA.WaitAsync(TimeSpan.FromSeconds(10))).Revision);
+        Assert.Equal("rev-rolled-back", (await rollback.WaitAsync(TimeSpan.FromSeconds(10))).Revision);
+        Assert.Null(refused.Revision);
+        Assert.Contains("another member kept the cluster lock of the source", refused.Error, StringComparison.Ordinal);
+        Assert.False(overlapped);
+    }
+
+    [Fact]
     public async Task A_run_whose_lease_is_revoked_is_ended_and_reports_the_lost_lock()
     {
         await using var a = await ClusterMemberClient.StartAsync(etcd, "a", _cluster, leaseTtlSeconds: 3);

@@ -57,11 +57,32 @@ internal sealed partial class ClusterSourceGate(
         }
     }
 
-    private async Task<SourceReport> RunHeldAsync(ISource source, ISourceLock held, Func<CancellationToken, Task<SourceReport>> update, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs <paramref name="update"/> under the lock of <paramref name="source"/>, waiting up to <paramref name="wait"/>
+    /// for another member's run to end: for a request that cannot be left to the holder as a pending trigger, because
+    /// what it delivers is its own (a rollback to a revision). Pending triggers stay for the source's next update.
+    /// </summary>
+    public async Task<SourceReport> RunWaitingAsync(ISource source, TimeSpan wait, Func<CancellationToken, Task<SourceReport>> update, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var held = await locks.TryAcquireAsync(source.Id, wait, cancellationToken).ConfigureAwait(false);
+            return held is null
+                ? new SourceReport(source.Id, source.Type, null, $"nothing was delivered: another member kept the cluster lock of the source for over {wait:c}.", [])
+                : await RunHeldAsync(source, held, update, cancellationToken, takePending: false).ConfigureAwait(false);
+        }
+        catch (ClusterUnavailableException e)
+        {
+            LogUnavailable(source.Id, e.Message);
+            return new SourceReport(source.Id, source.Type, null, $"nothing was delivered: the cluster lock of the source could not be taken: {e.Message}", []);
+        }
+    }
+
+    private async Task<SourceReport> RunHeldAsync(ISource source, ISourceLock held, Func<CancellationToken, Task<SourceReport>> update, CancellationToken cancellationToken, bool takePending = true)
     {
         await using (held.ConfigureAwait(false))
         {
-            var taken = await pending.TakeAsync(source.Id, cancellationToken).ConfigureAwait(false);
+            var taken = takePending ? await pending.TakeAsync(source.Id, cancellationToken).ConfigureAwait(false) : [];
             LogRunning(source.Id, held.FencingToken, taken.Count);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
             try

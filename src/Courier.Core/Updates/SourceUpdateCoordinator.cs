@@ -21,12 +21,16 @@ internal sealed class SourceUpdateCoordinator : IDisposable
     /// <summary>The delivery key of updates to the configured destinations (the only ones that count as delivered).</summary>
     public const string ConfiguredDestinations = "destinations";
 
+    /// <summary>The delivery key of a requested rollback (<c>POST /rollback</c>): a revision of its own to the configured destinations.</summary>
+    public const string Rollback = "rollback";
+
     private readonly Meter _meter = new(MeterName);
     private readonly SemaphoreSlim _slots;
     private readonly CoalescingRunner<SourceReport> _runner;
     private readonly Counter<long> _coalesced;
     private readonly ConcurrentDictionary<string, string> _delivered = new(StringComparer.Ordinal);
     private readonly ClusterSourceGate _gate;
+    private readonly TimeSpan _lockWait;
 
     /// <summary>Creates the coordinator with the host's parallel bound and the cluster's source locks.</summary>
     public SourceUpdateCoordinator(IOptions<CourierOptions> options, ClusterSourceGate gate)
@@ -34,6 +38,7 @@ internal sealed class SourceUpdateCoordinator : IDisposable
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(gate);
         _gate = gate;
+        _lockWait = options.Value.Timeouts.Update;
         _slots = new SemaphoreSlim(options.Value.MaxParallelSources, options.Value.MaxParallelSources);
         _runner = new CoalescingRunner<SourceReport>(_slots, options.Value.Coalescing);
         _coalesced = _meter.CreateCounter<long>("courier.triggers.coalesced", unit: "{trigger}", description: "Triggers folded into an update already waiting: a queued one (the host's queue) or a source's pending run.");
@@ -60,9 +65,13 @@ internal sealed class SourceUpdateCoordinator : IDisposable
             {
                 // Only the configured destinations are shared by the cluster's members: a dry run changes nothing, and
                 // /update_hermes (an agent starting) must work on every member even while the cluster cannot be used.
-                var report = deliveryKey == ConfiguredDestinations
-                    ? await _gate.RunAsync(source, deliveryKey, update, ct).ConfigureAwait(false)
-                    : await update(ct).ConfigureAwait(false);
+                // A rollback delivers a revision of its own, so it waits for the lock instead of leaving a pending trigger.
+                var report = deliveryKey switch
+                {
+                    ConfiguredDestinations => await _gate.RunAsync(source, deliveryKey, update, ct).ConfigureAwait(false),
+                    Rollback => await _gate.RunWaitingAsync(source, _lockWait, update, ct).ConfigureAwait(false),
+                    _ => await update(ct).ConfigureAwait(false),
+                };
                 // A held source's report succeeds with nothing delivered: its targets do not have that revision.
                 if (deliveryKey == ConfiguredDestinations && report.Succeeded && report.Held is null && report.Revision is { } revision)
                 {
