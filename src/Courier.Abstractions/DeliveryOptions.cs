@@ -32,6 +32,13 @@ public sealed record DeliveryOptions
     /// never a transfer (a rollback to the release a target had, whose files Courier does not have).
     /// </summary>
     public bool OnlyKeptRelease { get; init; }
+
+    /// <summary>
+    /// The fencing token of the cluster lock this delivery runs under; null on a single node (nothing else delivers
+    /// the source). A target records the token of the delivery that last changed it, and refuses a lower one: the
+    /// delivery then fails with <see cref="TransferResult.Fenced"/>, and the target keeps what it has.
+    /// </summary>
+    public long? FencingToken { get; init; }
 }
 
 /// <summary>

@@ -42,4 +42,10 @@ public sealed record DeliveryResult(string Target, bool Succeeded, string? Error
 
     /// <summary>Whether the target already held the snapshot's revision, so nothing was transferred (<c>"verify": "revision"</c>).</summary>
     public bool Unchanged { get; init; }
+
+    /// <summary>
+    /// Whether the target refused the delivery because a newer run of the source (a higher
+    /// <see cref="DeliveryOptions.FencingToken"/>) already changed it: this run is stale, and the target kept the newer files.
+    /// </summary>
+    public bool Fenced { get; init; }
 }

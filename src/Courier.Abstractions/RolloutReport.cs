@@ -1,7 +1,7 @@
 namespace Courier;
 
 /// <summary>How a source's rollout went: its waves, where it stopped and why, and what was rolled back.</summary>
-/// <param name="Outcome"><c>completed</c> (every wave delivered and passed its gate) or <c>stopped</c> (failures passed <c>max_failures</c>).</param>
+/// <param name="Outcome"><c>completed</c> (every wave delivered and passed its gate), <c>stopped</c> (failures passed <c>max_failures</c>) or <c>fenced</c> (a target was changed by a newer run of the source: this run is stale).</param>
 /// <param name="Waves">The waves delivered, in order.</param>
 /// <remarks>Grows without breaking plugins: its positional parameters never change; new fields come as init-only properties with defaults.</remarks>
 public sealed record RolloutReport(string Outcome, IReadOnlyList<WaveReport> Waves)
@@ -11,6 +11,12 @@ public sealed record RolloutReport(string Outcome, IReadOnlyList<WaveReport> Wav
 
     /// <summary>The outcome of a rollout that stopped.</summary>
     public const string Stopped = "stopped";
+
+    /// <summary>
+    /// The outcome of a rollout that a target refused because a newer run of the source (another cluster member)
+    /// changed it: no further wave, nothing rolled back and no hold, since the newer run owns the targets now.
+    /// </summary>
+    public const string Fenced = "fenced";
 
     /// <summary>How many targets the rollout was planned over.</summary>
     public int Targets { get; init; }

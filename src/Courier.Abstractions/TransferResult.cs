@@ -11,7 +11,7 @@ namespace Courier;
 public sealed record TransferResult(string Target, bool Succeeded, int ExitCode, string? Error, long BytesSent, TimeSpan Duration)
 {
     /// <summary>The same outcome as a <see cref="DeliveryResult"/>.</summary>
-    public DeliveryResult ToDeliveryResult() => new(Target, Succeeded, Error, BytesSent, Duration) { Attempts = Attempts, Changes = Changes, Revision = Revision, RevisionSince = RevisionSince, Unchanged = Unchanged, CurrentRevision = CurrentRevision };
+    public DeliveryResult ToDeliveryResult() => new(Target, Succeeded, Error, BytesSent, Duration) { Attempts = Attempts, Changes = Changes, Revision = Revision, RevisionSince = RevisionSince, Unchanged = Unchanged, CurrentRevision = CurrentRevision, Fenced = Fenced };
 
     /// <summary>How many times the transfer was tried (retries of transient failures included).</summary>
     public int Attempts { get; init; } = 1;
@@ -33,4 +33,10 @@ public sealed record TransferResult(string Target, bool Succeeded, int ExitCode,
 
     /// <summary>Whether the target already held the snapshot's revision, so nothing was transferred (<c>"verify": "revision"</c>).</summary>
     public bool Unchanged { get; init; }
+
+    /// <summary>
+    /// Whether the target refused the delivery because a newer run of the source (a higher
+    /// <see cref="DeliveryOptions.FencingToken"/>) already changed it: this run is stale, and the target kept the newer files.
+    /// </summary>
+    public bool Fenced { get; init; }
 }

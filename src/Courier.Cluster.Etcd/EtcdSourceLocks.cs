@@ -78,7 +78,7 @@ internal sealed partial class EtcdSourceLocks(EtcdSession session, EtcdGateway e
 
         public string SourceId { get; } = sourceId;
 
-        public long FencingToken { get; } = token;
+        public long? FencingToken => token;
 
         public CancellationToken Lost { get; } = lost;
 
@@ -86,7 +86,7 @@ internal sealed partial class EtcdSourceLocks(EtcdSession session, EtcdGateway e
         {
             if (Interlocked.Exchange(ref _released, 1) == 0)
             {
-                await owner.ReleaseAsync(SourceId, FencingToken).ConfigureAwait(false);
+                await owner.ReleaseAsync(SourceId, token).ConfigureAwait(false);
             }
         }
     }

@@ -24,7 +24,7 @@ public sealed class SourceLockTests(EtcdCluster etcd)
 
         var inside = 0;
         var maxInside = 0;
-        var tokens = new List<long> { first.FencingToken };
+        var tokens = new List<long> { first.FencingToken!.Value };
         async Task ContendAsync(ClusterMemberClient member)
         {
             for (var i = 0; i < 8; i++)
@@ -37,7 +37,7 @@ public sealed class SourceLockTests(EtcdCluster etcd)
                     lock (tokens)
                     {
                         maxInside = Math.Max(maxInside, now);
-                        tokens.Add(held.FencingToken);
+                        tokens.Add(held.FencingToken!.Value);
                     }
 
                     await Task.Delay(30);

@@ -87,7 +87,7 @@ internal sealed partial class ClusterSourceGate(
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
             try
             {
-                return await update(linked.Token).ConfigureAwait(false);
+                return await FencingScope.RunAsync(held.FencingToken, () => update(linked.Token)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (held.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
@@ -104,10 +104,10 @@ internal sealed partial class ClusterSourceGate(
     private partial void LogDeferred(string source, string trigger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Running source {Source} under its cluster lock, fencing token {FencingToken}, {PendingCount} pending triggers taken")]
-    private partial void LogRunning(string source, long fencingToken, int pendingCount);
+    private partial void LogRunning(string source, long? fencingToken, int pendingCount);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the cluster lock of source {Source} (fencing token {FencingToken}) while running it")]
-    private partial void LogLockLost(string source, long fencingToken);
+    private partial void LogLockLost(string source, long? fencingToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {Source} not run: the cluster cannot be used: {Reason}")]
     private partial void LogUnavailable(string source, string reason);

@@ -23,9 +23,10 @@ public interface ISourceLock : IAsyncDisposable
 
     /// <summary>
     /// Strictly greater than the token of every earlier holder of this source's lock (with etcd: the revision at which
-    /// the lock key was created).
+    /// the lock key was created); null when the engine has no other member that could hold it (a single node).
+    /// Deliveries under the lock carry it to the targets (<see cref="DeliveryOptions.FencingToken"/>).
     /// </summary>
-    long FencingToken { get; }
+    long? FencingToken { get; }
 
     /// <summary>Cancelled when the lock is lost before it is released (the lease expired or was revoked).</summary>
     CancellationToken Lost { get; }

@@ -11,7 +11,6 @@ internal sealed class SingleNodeCluster : IClusterMembership, ISourceLocks, IPen
 {
     private readonly ConcurrentDictionary<string, Held> _held = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<PendingTrigger>> _pending = new(StringComparer.Ordinal);
-    private long _tokens;
 
     public string MemberName { get; } = Environment.MachineName;
 
@@ -30,7 +29,7 @@ internal sealed class SingleNodeCluster : IClusterMembership, ISourceLocks, IPen
         var deadline = DateTime.UtcNow + wait;
         while (true)
         {
-            var held = new Held(this, sourceId, Interlocked.Increment(ref _tokens));
+            var held = new Held(this, sourceId);
             if (_held.TryAdd(sourceId, held))
             {
                 return held;
@@ -69,11 +68,12 @@ internal sealed class SingleNodeCluster : IClusterMembership, ISourceLocks, IPen
     public Task<bool> AnyAsync(string sourceId, CancellationToken cancellationToken) =>
         Task.FromResult(_pending.TryGetValue(sourceId, out var queue) && !queue.IsEmpty);
 
-    private sealed class Held(SingleNodeCluster owner, string sourceId, long token) : ISourceLock
+    private sealed class Held(SingleNodeCluster owner, string sourceId) : ISourceLock
     {
         public string SourceId { get; } = sourceId;
 
-        public long FencingToken { get; } = token;
+        // Nothing else delivers the source, so the targets need no token (and one restart would reset a counter).
+        public long? FencingToken => null;
 
         public CancellationToken Lost => CancellationToken.None;
 

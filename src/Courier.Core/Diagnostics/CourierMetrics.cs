@@ -92,7 +92,7 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
 
                 foreach (var delivery in destination.Deliveries)
                 {
-                    _deliveries.Add(1, type, new("outcome", delivery.Unchanged ? "unchanged" : Outcome(delivery.Succeeded)));
+                    _deliveries.Add(1, type, new("outcome", delivery.Unchanged ? "unchanged" : delivery.Fenced ? "fenced" : Outcome(delivery.Succeeded)));
                     RecordRevision(source, destination.Alias, delivery, report.StartedAt);
                     _deliveryDuration.Record(delivery.Duration.TotalSeconds, type);
                     if (delivery.Succeeded)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Courier.Core.Cluster;
 using Courier.Core.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -29,7 +30,14 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
             var wave = await RunWaveAsync(waves.Count + 1, targets, start, end, snapshot, plan, results, rollingBack, cancellationToken).ConfigureAwait(false);
             waves.Add(wave);
             failures += wave.Failures.Count;
+            var fenced = results.Skip(start).Take(end - start).SelectMany(r => r ?? []).FirstOrDefault(r => r.Fenced);
             start = end;
+            if (fenced is not null)
+            {
+                LogFenced(source.Id, snapshot.Revision, waves.Count, fenced.Target);
+                return (Reports(targets, results, [], errors, source), new RolloutReport(RolloutReport.Fenced, waves) { Targets = targets.Count, StoppedAtWave = waves.Count, Reason = fenced.Error });
+            }
+
             if (failures > allowed)
             {
                 stopReason = $"{failures} of {targets.Count} targets failed, more than max_failures ({plan.MaxFailures}, {allowed} targets): {string.Join("; ", wave.Failures.Select(f => $"{f.Target}: {f.Reason}"))}";
@@ -73,7 +81,7 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
             async (index, ct) =>
             {
                 var planned = targets[index];
-                results[index] = await DeliverAsync(planned, snapshot, new DeliveryOptions { Publish = planned.Publish, ReuseKeptRelease = reuseKept }, ct).ConfigureAwait(false);
+                results[index] = await DeliverAsync(planned, snapshot, new DeliveryOptions { Publish = planned.Publish, ReuseKeptRelease = reuseKept, FencingToken = FencingScope.Current }, ct).ConfigureAwait(false);
                 var failed = results[index].Where(r => !r.Succeeded).Select(r => r.Error ?? "failed").ToList();
                 var answer = failed.Count > 0 ? $"delivery failed: {string.Join("; ", failed)}" : await health.CheckAsync(planned.Target, plan.Health, ct).ConfigureAwait(false) is { } unhealthy ? $"health: {unhealthy}" : null;
                 failures[index - start] = answer is null ? null : new TargetFailure(planned.Target.Name, answer);
@@ -111,6 +119,9 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rollout of {Source} at {Revision} completed: {Waves} waves, {Targets} targets")]
     private partial void LogCompleted(string source, string revision, int waves, int targets);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout of {Source} at {Revision} ended after wave {Wave}: {Target} was changed by a newer run of the source")]
+    private partial void LogFenced(string source, string revision, int wave, string target);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rollout of {Source} at {Revision} stopped after wave {Wave}: {Reason}")]
     private partial void LogStopped(string source, string revision, int wave, string reason);

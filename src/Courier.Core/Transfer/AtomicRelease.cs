@@ -21,6 +21,9 @@ internal sealed record LiveRelease(LiveKind Kind, string? Current, DateTimeOffse
     /// <summary>The releases kept on the target, oldest first.</summary>
     public IReadOnlyList<string> Kept { get; init; } = [];
 
+    /// <summary>The fencing token of the delivery that last switched the link; 0 when none recorded one.</summary>
+    public long Fence { get; init; }
+
     /// <summary>The newest kept release of <paramref name="revision"/> (a release directory name), or null.</summary>
     public string? KeptReleaseOf(string revision) =>
         Kept.LastOrDefault(name => name.LastIndexOf('-') is var dash and > 0 && name[..dash] == revision);
@@ -68,6 +71,7 @@ internal sealed record LiveRelease(LiveKind Kind, string? Current, DateTimeOffse
         return new LiveRelease(kind, fields.GetValueOrDefault("current") is { Length: > 0 } current ? current : null, kind == LiveKind.Link ? since : null, next)
         {
             Kept = kept,
+            Fence = long.TryParse(fields.GetValueOrDefault("fence"), NumberStyles.None, CultureInfo.InvariantCulture, out var fence) ? fence : 0,
         };
     }
 
@@ -89,8 +93,7 @@ internal static class AtomicRelease
     // set -u and -e: a missing argument or a failed step ends the script with the tool's own message on stderr.
     // The switch is `mv -T` of a fresh link over the live one: rename(2), so readers see one tree or the other. A real
     // directory in its place (the first atomic delivery) is renamed into the releases first: two renames, nothing copied.
-    public const string Script = """
-        set -eu
+    public const string Script = TargetFence.Functions + """
         op=$1; root=$2; name=$3
         live="$root/$name"
         releases="$root/.courier/releases/$name"
@@ -116,7 +119,8 @@ internal static class AtomicRelease
           elif [ -d "$live" ]; then kind=dir
           elif [ -e "$live" ]; then echo "$live is neither a directory nor a link: not replaced" >&2; exit 3
           fi
-          printf 'kind=%s\ncurrent=%s\nsince=%s\n' "$kind" "$current" "$since"
+          fence_held "$releases/fence"
+          printf 'kind=%s\ncurrent=%s\nsince=%s\nfence=%s\n' "$kind" "$current" "$since" "$held"
           if [ -d "$releases" ]; then
             for entry in "$releases"/*-*; do
               if [ -d "$entry" ]; then printf 'release=%s\n' "${entry##*/}"; fi
@@ -124,13 +128,16 @@ internal static class AtomicRelease
           fi
           ;;
         switch)
-          release=$4; link=$5; keep=$6; converted=$7
+          release=$4; link=$5; keep=$6; converted=$7; token=${8:-}
           [ -d "$releases/$release" ] || { echo "release $release is missing" >&2; exit 3; }
+          fence_lock "$releases/fence" "$token"
+          fence_check "$releases/fence" "$token" "$live"
           tmp="$live.courier-switch-$$"
           rm -f -- "$tmp"
           ln -s -- "$link" "$tmp"
           if [ -d "$live" ] && [ ! -L "$live" ]; then mv -T -- "$live" "$releases/$converted"; fi
           mv -T -- "$tmp" "$live"
+          fence_record "$releases/fence" "$token"
           live_release=$(current); kept=1
           for entry in $(numbered | sort -rn | cut -d ' ' -f 2); do
             [ "$entry" = "$live_release" ] && continue

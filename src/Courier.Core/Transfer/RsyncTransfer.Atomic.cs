@@ -38,6 +38,17 @@ internal sealed partial class RsyncTransfer
         }
 
         var held = state.CurrentRevision;
+        if (!options.DryRun && options.FencingToken is { } token && state.Fence > token)
+        {
+            // Found before any transfer; the switch checks again, under the target's lock.
+            return Fenced(snapshot.SourceId, route.TargetName, $"{TargetFence.Marker} {live} was changed by a newer run of its source (fencing token {state.Fence}; this run's is {token}): left as it is", started) with
+            {
+                Revision = held,
+                RevisionSince = state.Since,
+                CurrentRevision = held,
+            };
+        }
+
         if (options.DryRun)
         {
             // The live path follows the link: the comparison is with the current release, as the real delivery's.
@@ -91,12 +102,18 @@ internal sealed partial class RsyncTransfer
         var held = state.CurrentRevision;
         var keep = options.Publish.KeepReleases.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var converted = $"in-place-{state.Next}";
-        var switched = await RunStepAsync(route, login, AtomicRelease.Command(login.Sudo, "switch", root, name, release, AtomicRelease.LinkText(name, release), keep, converted), cancellationToken).ConfigureAwait(false);
+        var token = options.FencingToken?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+        var switched = await RunStepAsync(route, login, AtomicRelease.Command(login.Sudo, "switch", root, name, release, AtomicRelease.LinkText(name, release), keep, converted, token), cancellationToken).ConfigureAwait(false);
         if (switched.Error is { } switchError)
         {
             if (pushed is not null)
             {
                 await DiscardAsync(route, login, root, name, release, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (switched.ExitCode == TargetFence.ExitCode && TargetFence.Refused(switched.StandardError))
+            {
+                return Fenced(snapshot.SourceId, route.TargetName, switched.StandardError, started) with { Revision = held, RevisionSince = state.Since, CurrentRevision = held };
             }
 
             return Failed(snapshot.SourceId, route.TargetName, $"the release {release} is on {route.TargetName} but was not switched to: {switchError}", started, switched.ExitCode) with
@@ -148,7 +165,7 @@ internal sealed partial class RsyncTransfer
 
             var lines = outcome.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var said = lines.Length == 0 ? "it printed nothing" : string.Join(" | ", lines.TakeLast(5));
-            return new StepOutcome(outcome.StandardOutput, $"exit code {outcome.ExitCode}: {said}", outcome.ExitCode);
+            return new StepOutcome(outcome.StandardOutput, $"exit code {outcome.ExitCode}: {said}", outcome.ExitCode, outcome.StandardError);
         }
         catch (ProcessDeadlineException e)
         {
@@ -161,7 +178,7 @@ internal sealed partial class RsyncTransfer
         }
     }
 
-    private sealed record StepOutcome(string Output, string? Error, int ExitCode);
+    private sealed record StepOutcome(string Output, string? Error, int ExitCode, string StandardError = "");
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Target} already holds {Revision} of {Source}: nothing transferred")]
     private partial void LogUnchanged(string source, string target, string revision);

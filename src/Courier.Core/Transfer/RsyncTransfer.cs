@@ -100,7 +100,10 @@ internal sealed partial class RsyncTransfer(
         }
 
         var root = target.Path.TrimEnd('/');
-        var rsyncPath = root.Length == 0 || options.DryRun ? RemoteRsync(login) : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuoting.ForPosixShell(root)} 2>/dev/null; {RemoteRsync(login)}";
+        var fence = options.FencingToken is { } token && !options.DryRun
+            ? TargetFence.InPlacePrefix(login.Sudo, TargetFence.InPlaceFile(root, snapshot.DestinationPath), token, route.TargetName)
+            : string.Empty;
+        var rsyncPath = root.Length == 0 || options.DryRun ? fence + RemoteRsync(login) : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuoting.ForPosixShell(root)} 2>/dev/null; {fence}{RemoteRsync(login)}";
         return RunRsyncAsync(snapshot, login, route, new RsyncCall(RemoteDirectory(snapshot, target), rsyncPath, options.DryRun, []), started, cancellationToken);
     }
 
@@ -156,6 +159,11 @@ internal sealed partial class RsyncTransfer(
 
         LogRsyncOutput(route.TargetName, result.StandardOutput, result.StandardError);
         var elapsed = started.Elapsed;
+        if (result.ExitCode != 0 && TargetFence.Refused(result.StandardError))
+        {
+            return Fenced(snapshot.SourceId, route.TargetName, result.StandardError, started);
+        }
+
         if (result.ExitCode != 0)
         {
             var error = HostKeyMismatch.Describe(result.StandardError, route.Endpoint)
@@ -232,6 +240,15 @@ internal sealed partial class RsyncTransfer(
     /// </summary>
     private static string RemoteRsync(SshLogin login) => login.Sudo ? "sudo rsync" : "rsync";
 
+    /// <summary>A delivery the target refused: a newer run of the source changed it (<see cref="TargetFence"/>).</summary>
+    private TransferResult Fenced(string source, string target, string standardError, Stopwatch started)
+    {
+        var said = standardError.Split('\n').First(line => line.Contains(TargetFence.Marker, StringComparison.Ordinal));
+        var error = $"fenced: {said[(said.IndexOf(TargetFence.Marker, StringComparison.Ordinal) + TargetFence.Marker.Length)..].Trim()}";
+        LogFenced(source, target, error);
+        return new TransferResult(target, false, TargetFence.ExitCode, error, 0, started.Elapsed) { Fenced = true };
+    }
+
     private TransferResult Failed(string source, string target, string error, Stopwatch started, int exitCode = -1)
     {
         LogTransferFailed(source, target, exitCode, (long)started.Elapsed.TotalMilliseconds, error);
@@ -240,6 +257,9 @@ internal sealed partial class RsyncTransfer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pushed {Source} to {Target}: exit code {ExitCode} in {ElapsedMs} ms, {BytesSent} bytes sent")]
     private partial void LogTransferred(string source, string target, int exitCode, long elapsedMs, long bytesSent);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Push of {Source} to {Target} refused by the target: {Error}")]
+    private partial void LogFenced(string source, string target, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Dry run of {Source} to {Target}: {Created} files to create, {Updated} to update, {Deleted} to delete, in {ElapsedMs} ms")]
     private partial void LogDryRun(string source, string target, int created, int updated, int deleted, long elapsedMs);

@@ -51,7 +51,7 @@ internal static class TransferRetries
             Delay = options.Delay,
             MaxDelay = options.MaxDelay,
             ShouldHandle = arguments => ValueTask.FromResult(
-                arguments.Outcome.Result is { Succeeded: false } failed &&
+                arguments.Outcome.Result is { Succeeded: false, Fenced: false } failed &&
                 RsyncExitCodes.IsTransient(failed.ExitCode, failed.Error) &&
                 started.Elapsed < options.MaxElapsed),
             OnRetry = _ =>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Courier.Core.Cluster;
 using Courier.Core.Configuration;
 using Courier.Core.History;
 using Courier.Core.Rollouts;
@@ -61,7 +62,7 @@ internal sealed partial class CourierUpdater
                 Delivered delivered;
                 if (plan is null)
                 {
-                    delivered = new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations, options.Value.MaxParallelDestinations, new DeliveryOptions { ReuseKeptRelease = true, OnlyKeptRelease = onTargetsOnly }, ct).ConfigureAwait(false));
+                    delivered = new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations, options.Value.MaxParallelDestinations, new DeliveryOptions { ReuseKeptRelease = true, OnlyKeptRelease = onTargetsOnly, FencingToken = FencingScope.Current }, ct).ConfigureAwait(false));
                 }
                 else
                 {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Courier.Core.Cluster;
 using Courier.Core.Configuration;
 using Courier.Core.Diagnostics;
 using Courier.Core.History;
@@ -53,7 +54,7 @@ internal sealed partial class CourierUpdater(
             SourceUpdateCoordinator.ConfiguredDestinations,
             triggers,
             async (source, snapshot, rollout, ct) => rollout is null
-                ? new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, DeliveryOptions.Default, ct).ConfigureAwait(false))
+                ? new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, new DeliveryOptions { FencingToken = FencingScope.Current }, ct).ConfigureAwait(false))
                 : await RollOutAsync(source, snapshot, destinations.Value, rollout, ct).ConfigureAwait(false),
             cancellationToken);
     }
