@@ -4,8 +4,8 @@ using Google.Protobuf;
 namespace Courier.Cluster.Etcd;
 
 /// <summary>
-/// Where the cluster keeps its keys, under <c>/NAME/</c>: <c>members/MEMBER</c>, <c>locks/SOURCE</c> and
-/// <c>pending/SOURCE/TIME-ID</c>. Names are escaped, so a source id with a '/' never reaches into another's range.
+/// Where the cluster keeps its keys, under <c>/NAME/</c>: <c>members/MEMBER</c>, <c>locks/SOURCE</c>,
+/// <c>pending/SOURCE/TIME-ID</c> and <c>running/SOURCE</c>. Names are escaped, so a source id with a '/' never reaches into another's range.
 /// </summary>
 internal sealed class EtcdKeys(string clusterName)
 {
@@ -18,6 +18,20 @@ internal sealed class EtcdKeys(string clusterName)
     public string Lock(string sourceId) => _root + "locks/" + Uri.EscapeDataString(sourceId);
 
     public string PendingPrefix(string sourceId) => _root + "pending/" + Uri.EscapeDataString(sourceId) + "/";
+
+    public string AllPendingPrefix => _root + "pending/";
+
+    public string RunningPrefix => _root + "running/";
+
+    public string Running(string sourceId) => RunningPrefix + Uri.EscapeDataString(sourceId);
+
+    /// <summary>The source of a <c>pending/SOURCE/...</c> or <c>running/SOURCE</c> key.</summary>
+    public string SourceOf(string key, string prefix)
+    {
+        var rest = key[prefix.Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        return Uri.UnescapeDataString(slash < 0 ? rest : rest[..slash]);
+    }
 
     /// <summary>A new pending key of the source, sorting after every earlier one.</summary>
     public string NewPending(string sourceId, DateTimeOffset at) => PendingPrefix(sourceId) + $"{at.UtcTicks:D20}-{Guid.NewGuid():N}";

@@ -42,4 +42,35 @@ internal sealed class EtcdPendingTriggers(EtcdGateway etcd, EtcdKeys keys) : IPe
         var answer = await etcd.CallAsync("looking for pending triggers", (headers, deadline, ct) => etcd.Client.GetAsync(range, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
         return answer.Count > 0;
     }
+
+    public async Task<long> StartAsync(PendingTrigger run, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        var put = new PutRequest { Key = EtcdKeys.Bytes(keys.Running(run.SourceId)), Value = ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(run)) };
+        var answer = await etcd.CallAsync("the record of a run", (headers, deadline, ct) => etcd.Client.PutAsync(put, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
+        return answer.Header.Revision;
+    }
+
+    public async Task FinishAsync(string sourceId, long started, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(sourceId);
+        var key = EtcdKeys.Bytes(keys.Running(sourceId));
+        var txn = new TxnRequest();
+        txn.Compare.Add(new Compare { Key = key, Target = Compare.Types.CompareTarget.Mod, Result = Compare.Types.CompareResult.Equal, ModRevision = started });
+        txn.Success.Add(new RequestOp { RequestDeleteRange = new DeleteRangeRequest { Key = key } });
+        await etcd.CallAsync("the end of a run", (headers, deadline, ct) => etcd.Client.TransactionAsync(txn, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<IReadOnlyList<string>> UnfinishedSourcesAsync(CancellationToken cancellationToken)
+    {
+        var sources = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var prefix in new[] { keys.AllPendingPrefix, keys.RunningPrefix })
+        {
+            var range = new RangeRequest { Key = EtcdKeys.Bytes(prefix), RangeEnd = EtcdKeys.RangeEnd(prefix), KeysOnly = true, Limit = 1000 };
+            var answer = await etcd.CallAsync("looking for unfinished runs", (headers, deadline, ct) => etcd.Client.GetAsync(range, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
+            sources.UnionWith(answer.Kvs.Select(kv => keys.SourceOf(kv.Key.ToStringUtf8(), prefix)));
+        }
+
+        return [.. sources];
+    }
 }

@@ -21,11 +21,17 @@ public sealed class ClusterSite : IAsyncDisposable
 
     public string TargetDirectory => Root.Combine("target");
 
-    /// <summary>The configuration with the source <c>app</c>; <paramref name="validate"/> is its validation command, if any.</summary>
-    public static async Task<ClusterSite> CreateAsync(IReadOnlyList<string>? validate = null)
+    /// <summary>The delivered file as the target's readers see it (through the release link, with atomic publish).</summary>
+    public string? Delivered => File.Exists(Path.Combine(TargetDirectory, "app", "settings.json")) ? File.ReadAllText(Path.Combine(TargetDirectory, "app", "settings.json")) : null;
+
+    /// <summary>
+    /// The configuration with the source <c>app</c>; <paramref name="validate"/> is its validation command, if any,
+    /// <paramref name="atomic"/> publishes the target atomically, <paramref name="server"/> configures its sshd.
+    /// </summary>
+    public static async Task<ClusterSite> CreateAsync(IReadOnlyList<string>? validate = null, bool atomic = false, Func<TempDirectory, SshServerOptions>? server = null)
     {
         var root = TempDirectory.Create("courier-cluster-site");
-        var site = new ClusterSite(root, await SshServer.StartAsync());
+        var site = new ClusterSite(root, await SshServer.StartAsync(server?.Invoke(root)));
         var key = root.Combine("config", "keys", "courier.key");
         Directory.CreateDirectory(Path.GetDirectoryName(key)!);
         File.Copy(site.Target.ClientKey.PrivateKeyPath, key);
@@ -46,6 +52,7 @@ public sealed class ClusterSite : IAsyncDisposable
                 ["address"] = site.Target.Endpoint,
                 ["path"] = site.TargetDirectory,
                 ["ssh"] = new Dictionary<string, object> { ["user"] = site.Target.User, ["key"] = "keys/courier.key", ["sudo"] = false },
+                ["publish"] = atomic ? "atomic" : "in-place",
             },
         }));
         return site;

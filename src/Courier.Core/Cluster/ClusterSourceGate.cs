@@ -41,7 +41,7 @@ internal sealed partial class ClusterSourceGate(
                     continue;
                 }
 
-                last = await RunHeldAsync(source, held, update, cancellationToken).ConfigureAwait(false);
+                last = await RunHeldAsync(source, held, trigger, update, cancellationToken).ConfigureAwait(false);
 
                 // Looked for after the release, so a trigger written while the lock was held is never missed by every holder.
                 if (!await pending.AnyAsync(source.Id, cancellationToken).ConfigureAwait(false))
@@ -69,7 +69,7 @@ internal sealed partial class ClusterSourceGate(
             var held = await locks.TryAcquireAsync(source.Id, wait, cancellationToken).ConfigureAwait(false);
             return held is null
                 ? new SourceReport(source.Id, source.Type, null, $"nothing was delivered: another member kept the cluster lock of the source for over {wait:c}.", [])
-                : await RunHeldAsync(source, held, update, cancellationToken, takePending: false).ConfigureAwait(false);
+                : await RunHeldAsync(source, held, "rollback", update, cancellationToken, takePending: false).ConfigureAwait(false);
         }
         catch (ClusterUnavailableException e)
         {
@@ -78,22 +78,54 @@ internal sealed partial class ClusterSourceGate(
         }
     }
 
-    private async Task<SourceReport> RunHeldAsync(ISource source, ISourceLock held, Func<CancellationToken, Task<SourceReport>> update, CancellationToken cancellationToken, bool takePending = true)
+    private async Task<SourceReport> RunHeldAsync(ISource source, ISourceLock held, string trigger, Func<CancellationToken, Task<SourceReport>> update, CancellationToken cancellationToken, bool takePending = true)
     {
         await using (held.ConfigureAwait(false))
         {
             var taken = takePending ? await pending.TakeAsync(source.Id, cancellationToken).ConfigureAwait(false) : [];
+
+            // Kept in the engine until the run ends: if this member dies meanwhile, another one runs the source again.
+            // Not for a rollback: run again elsewhere as an update, it would deliver the newest revision instead.
+            long? started = takePending ? await pending.StartAsync(new PendingTrigger(source.Id, membership.MemberName, time.GetUtcNow(), trigger), cancellationToken).ConfigureAwait(false) : null;
             LogRunning(source.Id, held.FencingToken, taken.Count);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held.Lost);
+            SourceReport report;
             try
             {
-                return await FencingScope.RunAsync(held.FencingToken, () => update(linked.Token)).ConfigureAwait(false);
+                report = await FencingScope.RunAsync(held.FencingToken, () => update(linked.Token)).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (held.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
             {
                 LogLockLost(source.Id, held.FencingToken);
                 return new SourceReport(source.Id, source.Type, null, $"the update was ended: this member lost the cluster lock of the source (fencing token {held.FencingToken}) while it ran.", []);
             }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Run again elsewhere, an update that fails this way would fail there too.
+                await FinishAsync(source.Id, started).ConfigureAwait(false);
+                throw;
+            }
+
+            await FinishAsync(source.Id, started).ConfigureAwait(false);
+            return report;
+        }
+    }
+
+    /// <summary>Removes the record of an ended run; a record left behind only means one more run of the source later.</summary>
+    private async Task FinishAsync(string sourceId, long? started)
+    {
+        if (started is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await pending.FinishAsync(sourceId, started.Value, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ClusterUnavailableException e)
+        {
+            LogFinishFailed(sourceId, e.Message);
         }
     }
 
@@ -108,6 +140,9 @@ internal sealed partial class ClusterSourceGate(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lost the cluster lock of source {Source} (fencing token {FencingToken}) while running it")]
     private partial void LogLockLost(string source, long? fencingToken);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The end of the run of source {Source} was not recorded: {Reason}; another member may run it again")]
+    private partial void LogFinishFailed(string source, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Source {Source} not run: the cluster cannot be used: {Reason}")]
     private partial void LogUnavailable(string source, string reason);

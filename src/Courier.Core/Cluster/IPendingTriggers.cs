@@ -17,6 +17,25 @@ public interface IPendingTriggers
     /// <summary>Whether the source has a pending trigger, without taking it.</summary>
     /// <exception cref="ClusterUnavailableException">The engine did not answer within its deadline.</exception>
     Task<bool> AnyAsync(string sourceId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Records that the lock holder started a run of its source (what it took, and its own trigger), kept by the engine
+    /// until <see cref="FinishAsync"/>: a holder that dies mid-run leaves it behind, for another member to run again.
+    /// Returns what identifies this record, for <see cref="FinishAsync"/>.
+    /// </summary>
+    /// <exception cref="ClusterUnavailableException">The engine did not answer within its deadline.</exception>
+    Task<long> StartAsync(PendingTrigger run, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes the record of the source's run, once it ended, unless another run's record replaced it (a member that
+    /// was frozen past its lease must not remove the record of the run that took over).
+    /// </summary>
+    /// <exception cref="ClusterUnavailableException">The engine did not answer within its deadline.</exception>
+    Task FinishAsync(string sourceId, long started, CancellationToken cancellationToken);
+
+    /// <summary>The sources with a pending trigger or the record of a run that never finished (its holder may be gone).</summary>
+    /// <exception cref="ClusterUnavailableException">The engine did not answer within its deadline.</exception>
+    Task<IReadOnlyList<string>> UnfinishedSourcesAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A trigger of one source waiting for the source's lock.</summary>

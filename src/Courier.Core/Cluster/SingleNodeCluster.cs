@@ -68,6 +68,14 @@ internal sealed class SingleNodeCluster : IClusterMembership, ISourceLocks, IPen
     public Task<bool> AnyAsync(string sourceId, CancellationToken cancellationToken) =>
         Task.FromResult(_pending.TryGetValue(sourceId, out var queue) && !queue.IsEmpty);
 
+    // A run of this process ends with it: nothing else could run it again, so nothing is recorded.
+    public Task<long> StartAsync(PendingTrigger run, CancellationToken cancellationToken) => Task.FromResult(0L);
+
+    public Task FinishAsync(string sourceId, long started, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task<IReadOnlyList<string>> UnfinishedSourcesAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<string>>([.. _pending.Where(pair => !pair.Value.IsEmpty).Select(pair => pair.Key)]);
+
     private sealed class Held(SingleNodeCluster owner, string sourceId) : ISourceLock
     {
         public string SourceId { get; } = sourceId;

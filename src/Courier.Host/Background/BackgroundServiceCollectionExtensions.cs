@@ -1,13 +1,15 @@
 using Courier.Core;
+using Courier.Core.Cluster;
 using Courier.Core.History;
 using Courier.Core.Polling;
 using Courier.Core.Updates;
+using Courier.Host.Cluster;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Courier.Host.Background;
 
-/// <summary>Registers the host's background work: the update queue, polling, the shutdown grace period and the memory trim after updates.</summary>
+/// <summary>Registers the host's background work: the update queue, polling, the sweep for unfinished cluster runs, the shutdown grace period and the memory trim after updates.</summary>
 internal static class BackgroundServiceCollectionExtensions
 {
     /// <summary>Time to cancel and reap the running updates after the grace period, before the host gives up on them.</summary>
@@ -20,6 +22,8 @@ internal static class BackgroundServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<UpdateQueue>());
         services.AddSingleton<SourcePoller>();
         services.AddHostedService<PollingService>();
+        services.AddSingleton<UnfinishedRunSweeper>();
+        services.AddHostedService<UnfinishedRunService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, MemoryTrimAfterUpdates>());
         services.AddOptions<HostOptions>().Configure<IOptions<CourierOptions>>((host, courier) =>
             host.ShutdownTimeout = courier.Value.ShutdownGracePeriod + CancellationAllowance);
