@@ -26,6 +26,9 @@ public sealed record UpdateReport(
     /// </summary>
     public bool DryRun { get; init; }
 
+    /// <summary>The cluster member that ran the update (several Couriers as one); null on a single node.</summary>
+    public string? Member { get; init; }
+
     /// <summary>Whether everything went well: no configuration error, every source pulled and delivered everywhere.</summary>
     public bool Succeeded => ConfigurationErrors.Count == 0 && Sources.All(s => s.Succeeded);
 }

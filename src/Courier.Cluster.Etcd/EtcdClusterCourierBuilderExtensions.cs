@@ -2,6 +2,7 @@ using Courier;
 using Courier.Cluster.Etcd;
 using Courier.Core;
 using Courier.Core.Cluster;
+using Courier.Core.History;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,8 @@ public static class EtcdClusterCourierBuilderExtensions
 {
     /// <summary>
     /// Replaces the single node's coordination with etcd's: membership under a lease kept alive by a hosted service,
-    /// per-source locks with fencing tokens, pending triggers kept in etcd. The options (section
+    /// per-source locks with fencing tokens, pending triggers and the records of runs kept in etcd, and the report history
+    /// shared through etcd. The options (section
     /// <c>Courier:Cluster</c>, bound by the host) are validated when the host starts.
     /// </summary>
     public static ICourierBuilder AddEtcdCluster(this ICourierBuilder builder, Action<EtcdClusterOptions>? configure = null)
@@ -39,6 +41,14 @@ public static class EtcdClusterCourierBuilderExtensions
         services.Replace(ServiceDescriptor.Singleton<IClusterMembership>(provider => provider.GetRequiredService<EtcdSession>()));
         services.Replace(ServiceDescriptor.Singleton<ISourceLocks>(provider => provider.GetRequiredService<EtcdSourceLocks>()));
         services.Replace(ServiceDescriptor.Singleton<IPendingTriggers>(provider => provider.GetRequiredService<EtcdPendingTriggers>()));
+        if (!services.Any(descriptor => descriptor.ServiceType == typeof(EtcdReportStore)))
+        {
+            // The shared history wraps the member's own, which it answers from while etcd cannot be used.
+            services.Decorate<IReportStore, EtcdReportStore>();
+            services.AddSingleton(provider => (EtcdReportStore)provider.GetRequiredService<IReportStore>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, EtcdReportStore>(provider => provider.GetRequiredService<EtcdReportStore>()));
+        }
+
         return builder;
     }
 }

@@ -5,7 +5,7 @@ namespace Courier.Cluster.Etcd;
 
 /// <summary>
 /// Where the cluster keeps its keys, under <c>/NAME/</c>: <c>members/MEMBER</c>, <c>locks/SOURCE</c>,
-/// <c>pending/SOURCE/TIME-ID</c> and <c>running/SOURCE</c>. Names are escaped, so a source id with a '/' never reaches into another's range.
+/// <c>pending/SOURCE/TIME-ID</c>, <c>running/SOURCE</c> and <c>reports/ID</c>. Names are escaped, so a source id with a '/' never reaches into another's range.
 /// </summary>
 internal sealed class EtcdKeys(string clusterName)
 {
@@ -22,6 +22,11 @@ internal sealed class EtcdKeys(string clusterName)
     public string AllPendingPrefix => _root + "pending/";
 
     public string RunningPrefix => _root + "running/";
+
+    public string ReportsPrefix => _root + "reports/";
+
+    /// <summary>A report's key; update ids are letters, digits and a dash, so they need no escaping.</summary>
+    public string Report(string updateId) => ReportsPrefix + updateId;
 
     public string Running(string sourceId) => RunningPrefix + Uri.EscapeDataString(sourceId);
 

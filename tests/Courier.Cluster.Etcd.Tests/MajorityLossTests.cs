@@ -41,6 +41,9 @@ public sealed class MajorityLossTests : IAsyncLifetime
         Assert.Equal("{\"version\": 2}", site.Delivered);
         var cluster = (await ClusterSite.GetJsonAsync(host, "/status")).Body.GetProperty("cluster");
         Assert.False(cluster.GetProperty("leased").GetBoolean());
+        var (reportsStatus, reports) = await ClusterSite.GetJsonAsync(host, "/reports");
+        Assert.Equal(200, reportsStatus);
+        Assert.True(reports.GetProperty("reports").GetArrayLength() >= 3, "its own history, without etcd");
         Assert.Equal(HttpStatusCode.OK, (await host.Client.GetAsync("/health")).StatusCode);
         using var hermesAddress = await host.Client.GetAsync("/hermes_address");
         Assert.Equal(HttpStatusCode.OK, hermesAddress.StatusCode);

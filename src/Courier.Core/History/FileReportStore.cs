@@ -55,15 +55,7 @@ internal sealed partial class FileReportStore(IOptions<CourierOptions> options, 
     public async ValueTask<ReportPage> ListAsync(ReportQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var limit = Math.Clamp(query.Limit, 1, 500);
-        var reports = await AllAsync(cancellationToken).ConfigureAwait(false);
-        var selected = reports
-            .Reverse()
-            .Where(r => query.Before is null || string.CompareOrdinal(r.Id, query.Before) < 0)
-            .Where(r => Selects(query, r))
-            .Take(limit + 1)
-            .ToList();
-        return selected.Count > limit ? new ReportPage(selected.GetRange(0, limit), selected[limit - 1].Id) : new ReportPage(selected, null);
+        return query.Select(await AllAsync(cancellationToken).ConfigureAwait(false));
     }
 
     public async ValueTask<IReadOnlyList<UpdateReport>> AllAsync(CancellationToken cancellationToken)
@@ -80,23 +72,6 @@ internal sealed partial class FileReportStore(IOptions<CourierOptions> options, 
     }
 
     public void Dispose() => _gate.Dispose();
-
-    private static bool Selects(ReportQuery query, UpdateReport report)
-    {
-        if (query.Outcome is { Length: > 0 } outcome && report.Succeeded != string.Equals(outcome, "succeeded", StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        if (query.Source is { Length: > 0 } source && !report.Sources.Any(s => s.Source.Contains(source, StringComparison.OrdinalIgnoreCase)))
-        {
-            return false;
-        }
-
-        return query.Trigger is not { Length: > 0 } trigger
-            || string.Equals(TriggerKinds.Of(report.Trigger), trigger, StringComparison.OrdinalIgnoreCase)
-            || report.Trigger.Contains(trigger, StringComparison.OrdinalIgnoreCase);
-    }
 
     private async Task WriteAtomicallyAsync(UpdateReport report, CancellationToken cancellationToken)
     {

@@ -19,7 +19,41 @@ public interface IReportStore
 /// <param name="Source">Only reports of this source (its id, or a part of it).</param>
 /// <param name="Outcome">Only <c>succeeded</c> or <c>failed</c> reports.</param>
 /// <param name="Trigger">Only reports whose trigger kind (<c>all</c>, <c>git</c>, <c>hermes-directory</c>, <c>update_hermes</c>, <c>source</c>) is this, or whose trigger text contains it.</param>
-public sealed record ReportQuery(int Limit = 50, string? Before = null, string? Source = null, string? Outcome = null, string? Trigger = null);
+public sealed record ReportQuery(int Limit = 50, string? Before = null, string? Source = null, string? Outcome = null, string? Trigger = null)
+{
+    /// <summary>The page of <paramref name="oldestFirst"/> (every report kept, in id order) this query selects.</summary>
+    public ReportPage Select(IReadOnlyList<UpdateReport> oldestFirst)
+    {
+        ArgumentNullException.ThrowIfNull(oldestFirst);
+        var limit = Math.Clamp(Limit, 1, 500);
+        var selected = oldestFirst
+            .Reverse()
+            .Where(r => Before is null || string.CompareOrdinal(r.Id, Before) < 0)
+            .Where(Matches)
+            .Take(limit + 1)
+            .ToList();
+        return selected.Count > limit ? new ReportPage(selected.GetRange(0, limit), selected[limit - 1].Id) : new ReportPage(selected, null);
+    }
+
+    /// <summary>Whether <paramref name="report"/> passes the query's filters (its source, outcome and trigger).</summary>
+    public bool Matches(UpdateReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (Outcome is { Length: > 0 } outcome && report.Succeeded != string.Equals(outcome, "succeeded", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        if (Source is { Length: > 0 } source && !report.Sources.Any(s => s.Source.Contains(source, StringComparison.OrdinalIgnoreCase)))
+        {
+            return false;
+        }
+
+        return Trigger is not { Length: > 0 } trigger
+            || string.Equals(TriggerKinds.Of(report.Trigger), trigger, StringComparison.OrdinalIgnoreCase)
+            || report.Trigger.Contains(trigger, StringComparison.OrdinalIgnoreCase);
+    }
+}
 
 /// <summary>One page of reports, newest first.</summary>
 /// <param name="Reports">The reports.</param>

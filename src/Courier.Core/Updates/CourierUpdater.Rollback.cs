@@ -73,7 +73,7 @@ internal sealed partial class CourierUpdater
                 return new SourceReport(source.Id, source.Type, snapshot.Revision, null, delivered.Destinations) { Held = (await holds.GetAsync(source.Id, ct).ConfigureAwait(false))?.ToReport(), Rollout = delivered.Rollout };
             },
             cancellationToken).ConfigureAwait(false);
-        var report = new UpdateReport(trigger, startedAt, stopwatch.Elapsed, loaded.Errors, [sourceReport]) { Id = id };
+        var report = new UpdateReport(trigger, startedAt, stopwatch.Elapsed, loaded.Errors, [sourceReport]) { Id = id, Member = Member };
         LogUpdateFinished(trigger, 1, report.Succeeded, (long)stopwatch.Elapsed.TotalMilliseconds);
         await ReportSinks.PublishAsync(reportSinks, report, logger).ConfigureAwait(false);
         return report;

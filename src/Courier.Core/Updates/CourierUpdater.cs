@@ -27,8 +27,12 @@ internal sealed partial class CourierUpdater(
     IEnumerable<IUpdateReportSink> reportSinks,
     IReportStore history,
     HoldStore holds,
+    IClusterMembership membership,
     ILogger<CourierUpdater> logger) : ICourierUpdater
 {
+    /// <summary>This member's name in reports; null on a single node.</summary>
+    private string? Member => membership.IsClustered ? membership.MemberName : null;
+
     /// <summary>The delivery key of dry runs: a dry run never joins a real update of a source, nor a real update a dry run.</summary>
     internal const string DryRunDeliveries = "dry-run destinations";
 
@@ -142,7 +146,7 @@ internal sealed partial class CourierUpdater(
             parallel,
             async (index, ct) => reports[index] = await UpdateSourceAsync(new SourceRun(matching[index], loaded.ValidationOf(matching[index]), loaded.RolloutOf(matching[index]), dryRun, deliver), deliveryKey, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
-        var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports) { Id = id, DryRun = dryRun };
+        var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports) { Id = id, DryRun = dryRun, Member = Member };
         foreach (var error in report.Sources.SelectMany(Errors))
         {
             LogDeliveryError(error);
