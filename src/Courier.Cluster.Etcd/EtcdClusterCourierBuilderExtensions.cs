@@ -3,6 +3,7 @@ using Courier.Cluster.Etcd;
 using Courier.Core;
 using Courier.Core.Cluster;
 using Courier.Core.History;
+using Courier.Core.Rollouts;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
@@ -14,8 +15,8 @@ public static class EtcdClusterCourierBuilderExtensions
 {
     /// <summary>
     /// Replaces the single node's coordination with etcd's: membership under a lease kept alive by a hosted service,
-    /// per-source locks with fencing tokens, pending triggers and the records of runs kept in etcd, and the report history
-    /// shared through etcd. The options (section
+    /// per-source locks with fencing tokens, pending triggers and the records of runs kept in etcd, the report history
+    /// and the holds shared through etcd. The options (section
     /// <c>Courier:Cluster</c>, bound by the host) are validated when the host starts.
     /// </summary>
     public static ICourierBuilder AddEtcdCluster(this ICourierBuilder builder, Action<EtcdClusterOptions>? configure = null)
@@ -47,6 +48,7 @@ public static class EtcdClusterCourierBuilderExtensions
             services.Decorate<IReportStore, EtcdReportStore>();
             services.AddSingleton(provider => (EtcdReportStore)provider.GetRequiredService<IReportStore>());
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, EtcdReportStore>(provider => provider.GetRequiredService<EtcdReportStore>()));
+            services.Decorate<ISourceHolds, EtcdSourceHolds>();
         }
 
         return builder;

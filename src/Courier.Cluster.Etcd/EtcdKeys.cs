@@ -5,7 +5,7 @@ namespace Courier.Cluster.Etcd;
 
 /// <summary>
 /// Where the cluster keeps its keys, under <c>/NAME/</c>: <c>members/MEMBER</c>, <c>locks/SOURCE</c>,
-/// <c>pending/SOURCE/TIME-ID</c>, <c>running/SOURCE</c> and <c>reports/ID</c>. Names are escaped, so a source id with a '/' never reaches into another's range.
+/// <c>pending/SOURCE/TIME-ID</c>, <c>running/SOURCE</c>, <c>holds/SOURCE</c> and <c>reports/ID</c>. Names are escaped, so a source id with a '/' never reaches into another's range.
 /// </summary>
 internal sealed class EtcdKeys(string clusterName)
 {
@@ -24,6 +24,10 @@ internal sealed class EtcdKeys(string clusterName)
     public string RunningPrefix => _root + "running/";
 
     public string ReportsPrefix => _root + "reports/";
+
+    public string HoldsPrefix => _root + "holds/";
+
+    public string Hold(string sourceId) => HoldsPrefix + Uri.EscapeDataString(sourceId);
 
     /// <summary>A report's key; update ids are letters, digits and a dash, so they need no escaping.</summary>
     public string Report(string updateId) => ReportsPrefix + updateId;

@@ -63,6 +63,7 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton<FileReportStore>();
         services.TryAddSingleton<IReportStore>(provider => provider.GetRequiredService<FileReportStore>());
         services.TryAddSingleton<HoldStore>();
+        services.TryAddSingleton<ISourceHolds>(provider => provider.GetRequiredService<HoldStore>());
         services.TryAddSingleton<CourierMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, FileReportStore>(provider => provider.GetRequiredService<FileReportStore>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, CourierMetrics>(provider => provider.GetRequiredService<CourierMetrics>()));

@@ -10,7 +10,7 @@ namespace Courier.Core.Rollouts;
 /// is written to a temporary file and renamed into place (a crash leaves the old holds or the new ones, never half of
 /// them). The file is read once, then kept in memory: change holds through the API, not by editing the file.
 /// </summary>
-internal sealed partial class HoldStore(IOptions<CourierOptions> options, TimeProvider time, ILogger<HoldStore> logger) : IDisposable
+internal sealed partial class HoldStore(IOptions<CourierOptions> options, TimeProvider time, ILogger<HoldStore> logger) : ISourceHolds, IDisposable
 {
     /// <summary>The file's name in the state directory.</summary>
     public const string FileName = "holds.json";
@@ -57,7 +57,7 @@ internal sealed partial class HoldStore(IOptions<CourierOptions> options, TimePr
     /// the hold, and whether the source was held already.
     /// </summary>
     /// <exception cref="HoldStateException">The file exists and cannot be read.</exception>
-    public async ValueTask<(SourceHold Hold, bool WasHeld)> HoldAsync(string sourceId, string? reason, CancellationToken cancellationToken)
+    public async ValueTask<HoldChange> HoldAsync(string sourceId, string? reason, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(sourceId);
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -69,7 +69,7 @@ internal sealed partial class HoldStore(IOptions<CourierOptions> options, TimePr
             var changed = new SortedDictionary<string, SourceHold>(holds, StringComparer.Ordinal) { [sourceId] = hold };
             await WriteAtomicallyAsync(changed).ConfigureAwait(false);
             _holds = changed;
-            return (hold, wasHeld);
+            return new HoldChange(hold, wasHeld);
         }
         finally
         {
@@ -172,6 +172,3 @@ internal sealed partial class HoldStore(IOptions<CourierOptions> options, TimePr
     /// <summary>The file's shape: an object, so it can grow.</summary>
     private sealed record HoldsFile(IReadOnlyList<SourceHold> Holds);
 }
-
-/// <summary>The holds file exists and cannot be read: no source is delivered until it is fixed or removed.</summary>
-internal sealed class HoldStateException(string message, Exception innerException) : Exception(message, innerException);

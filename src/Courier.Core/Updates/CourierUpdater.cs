@@ -26,7 +26,7 @@ internal sealed partial class CourierUpdater(
     TimeProvider time,
     IEnumerable<IUpdateReportSink> reportSinks,
     IReportStore history,
-    HoldStore holds,
+    ISourceHolds holds,
     IClusterMembership membership,
     ILogger<CourierUpdater> logger) : ICourierUpdater
 {

@@ -34,7 +34,7 @@ internal static partial class HoldApi
     }
 
     private static async Task<JsonHttpResult<HoldAnswer>> HoldAsync(
-        HttpContext context, HermesConfigurationLoader configuration, HoldStore holds, ILoggerFactory loggers)
+        HttpContext context, HermesConfigurationLoader configuration, ISourceHolds holds, ILoggerFactory loggers)
     {
         var body = await ReadAsync(context).ConfigureAwait(false);
         var name = body.GetString("source", required: true)!;
@@ -67,7 +67,7 @@ internal static partial class HoldApi
     }
 
     private static async Task<IResult> ReleaseAsync(
-        HttpContext context, HermesConfigurationLoader configuration, HoldStore holds, CourierUpdater updater, ILoggerFactory loggers)
+        HttpContext context, HermesConfigurationLoader configuration, ISourceHolds holds, CourierUpdater updater, ILoggerFactory loggers)
     {
         if (CourierApi.IsDryRun(context))
         {

@@ -62,7 +62,7 @@ internal static class StatusApi
     private static async Task<Results<JsonHttpResult<CourierStatus>, JsonHttpResult<JsonObject>, ContentHttpResult, ProblemHttpResult>> GetStatus(
         HttpContext context,
         IReportStore store,
-        HoldStore holds,
+        ISourceHolds holds,
         IClusterMembership membership,
         TimeProvider time,
         CancellationToken cancellationToken)
