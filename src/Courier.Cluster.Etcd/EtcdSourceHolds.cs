@@ -11,10 +11,10 @@ namespace Courier.Cluster.Etcd;
 /// The holds shared by the members, under <c>/NAME/holds/SOURCE</c> (no lease: a hold outlives the member that
 /// placed it), so a rollout stopped by one member, or a <c>POST /hold</c> to any, holds the source on all. Each member
 /// mirrors the changes it makes into its own holds file (the store it decorates), which <see cref="AllAsync"/> answers
-/// from while etcd cannot be used. Deciding whether to deliver never falls back: a hold that cannot be read is a
-/// <see cref="HoldStateException"/>, and the source delivers nothing.
+/// from while etcd cannot be used. Deciding whether to deliver falls back only without the lease, when no shared
+/// delivery can run: with it, a hold that cannot be read is a <see cref="HoldStateException"/>, and nothing is delivered.
 /// </summary>
-internal sealed class EtcdSourceHolds(ISourceHolds local, EtcdGateway etcd, EtcdKeys keys, TimeProvider time) : ISourceHolds
+internal sealed class EtcdSourceHolds(ISourceHolds local, EtcdGateway etcd, EtcdKeys keys, EtcdSession session, TimeProvider time) : ISourceHolds
 {
     public async ValueTask<IReadOnlyList<SourceHold>> AllAsync(CancellationToken cancellationToken)
     {
@@ -34,6 +34,13 @@ internal sealed class EtcdSourceHolds(ISourceHolds local, EtcdGateway etcd, Etcd
     public async ValueTask<SourceHold?> GetAsync(string sourceId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(sourceId);
+        if (!session.HasLease)
+        {
+            // No shared delivery runs without the lease (its lock needs it): this is an agent starting
+            // (/update_hermes), served from this member's own snapshot and its own copy of the holds.
+            return await local.GetAsync(sourceId, cancellationToken).ConfigureAwait(false);
+        }
+
         var range = new RangeRequest { Key = EtcdKeys.Bytes(keys.Hold(sourceId)) };
         var answer = await CallAsync("reading the hold of " + sourceId, (headers, deadline, ct) => etcd.Client.GetAsync(range, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
         return answer.Kvs.Count == 0 ? null : Read(answer.Kvs[0].Value) ?? throw new HoldStateException($"the cluster's hold of {sourceId} cannot be read; nothing is delivered until it is released.");

@@ -22,6 +22,8 @@ public sealed class HostWithoutEtcdTests
         Assert.Equal("lonely", cluster.GetProperty("member").GetString());
         Assert.False(cluster.GetProperty("leased").GetBoolean());
         Assert.Contains("etcd", cluster.GetProperty("problem").GetString(), StringComparison.Ordinal);
+        var page = await host.Client.GetStringAsync("/status");
+        Assert.Contains("This page is from member <strong>lonely</strong>, which <strong class=\"failed\">has no lease</strong>", page, StringComparison.Ordinal);
 
         var (status, body) = await host.PostAsync("/update_all", acceptJson: true);
         Assert.Equal(HttpStatusCode.InternalServerError, status);

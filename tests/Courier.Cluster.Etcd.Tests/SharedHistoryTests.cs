@@ -32,6 +32,12 @@ public sealed class SharedHistoryTests(EtcdCluster etcd)
         Assert.Equal(statusA.GetProperty("sources").GetRawText(), statusB.GetProperty("sources").GetRawText());
         Assert.Equal(statusA.GetProperty("last_update").GetString(), statusB.GetProperty("last_update").GetString());
         Assert.Equal(fromA[0].Id, statusA.GetProperty("last_update").GetString());
+
+        // The page for people shows the same, and the members.
+        var page = await b.Client.GetStringAsync("/status");
+        Assert.Contains("This page is from member <strong>b</strong>, which holds its lease.", page, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>a</td>", page, StringComparison.Ordinal);
+        Assert.Contains("<tr><td>b</td>", page, StringComparison.Ordinal);
     }
 
     private static async Task<List<(string Id, string? Member)>> ReportsAsync(Courier.Testing.CourierHostProcess host)

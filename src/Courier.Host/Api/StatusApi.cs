@@ -80,13 +80,14 @@ internal static class StatusApi
         var status = StatusBuilder.Build(await store.AllAsync(cancellationToken).ConfigureAwait(false), held, time.GetUtcNow());
         var wantsJson = context.Request.Headers.Accept.Any(value => value?.Contains("application/json", StringComparison.OrdinalIgnoreCase) == true);
         context.Response.Headers.Vary = "Accept";
+        // A cluster member adds its cluster; a single node answers exactly as before.
+        var cluster = await ClusterStatus.ReadAsync(membership, cancellationToken).ConfigureAwait(false);
         if (!wantsJson)
         {
-            return TypedResults.Content(StatusPage.Render(status), "text/html; charset=utf-8");
+            return TypedResults.Content(StatusPage.Render(status, cluster), "text/html; charset=utf-8");
         }
 
-        // A cluster member adds its cluster; a single node answers exactly as before.
-        return await ClusterStatus.ReadAsync(membership, cancellationToken).ConfigureAwait(false) is { } cluster
+        return cluster is not null
             ? TypedResults.Json(cluster.AddTo(JsonSerializer.SerializeToNode(status, UpdateReportJson.Options)!.AsObject(), UpdateReportJson.Options), UpdateReportJson.Options)
             : TypedResults.Json(status, UpdateReportJson.Options);
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Courier.Core.History;
+using Courier.Host.Cluster;
 
 namespace Courier.Host.Status;
 
@@ -12,7 +13,8 @@ internal static class StatusPage
 {
     public const int RefreshSeconds = 15;
 
-    public static string Render(CourierStatus status)
+    /// <summary>The page; <paramref name="cluster"/> adds the cluster block of a cluster member (none on a single node).</summary>
+    public static string Render(CourierStatus status, ClusterStatus? cluster = null)
     {
         ArgumentNullException.ThrowIfNull(status);
         var page = new StringBuilder(4096);
@@ -33,6 +35,11 @@ internal static class StatusPage
             <main>
 
             """);
+        if (cluster is not null)
+        {
+            ClusterBlock.Append(page, cluster);
+        }
+
         if (status.Sources.Count == 0)
         {
             page.Append("<p>No update has run yet.</p>\n");
