@@ -24,6 +24,9 @@ internal sealed record LiveRelease(LiveKind Kind, string? Current, DateTimeOffse
     /// <summary>The fencing token of the delivery that last switched the link; 0 when none recorded one.</summary>
     public long Fence { get; init; }
 
+    /// <summary>The next release, made by <c>inspect</c> as hard links to the live one for rsync to update; null when none was.</summary>
+    public string? Prepared { get; init; }
+
     /// <summary>The newest kept release of <paramref name="revision"/> (a release directory name), or null.</summary>
     public string? KeptReleaseOf(string revision) =>
         Kept.LastOrDefault(name => name.LastIndexOf('-') is var dash and > 0 && name[..dash] == revision);
@@ -72,6 +75,7 @@ internal sealed record LiveRelease(LiveKind Kind, string? Current, DateTimeOffse
         {
             Kept = kept,
             Fence = long.TryParse(fields.GetValueOrDefault("fence"), NumberStyles.None, CultureInfo.InvariantCulture, out var fence) ? fence : 0,
+            Prepared = fields.GetValueOrDefault("prepared") is { Length: > 0 } prepared ? prepared : null,
         };
     }
 
@@ -121,10 +125,22 @@ internal static class AtomicRelease
           fi
           fence_held "$releases/fence"
           printf 'kind=%s\ncurrent=%s\nsince=%s\nfence=%s\n' "$kind" "$current" "$since" "$held"
+          max=0
           if [ -d "$releases" ]; then
             for entry in "$releases"/*-*; do
-              if [ -d "$entry" ]; then printf 'release=%s\n' "${entry##*/}"; fi
+              if [ -d "$entry" ]; then
+                printf 'release=%s\n' "${entry##*/}"
+                n=${entry##*-}
+                case $n in ''|*[!0-9]*) ;; *) if [ "$n" -gt "$max" ]; then max=$n; fi ;; esac
+              fi
             done
+          fi
+          # The next release of another revision starts as hard links to the live one (cp -al is cheaper than
+          # rsync's --link-dest); rsync then replaces what changed by new files, so the live release is not touched.
+          prepare=${5:-}; token=${6:-}
+          if [ -n "$prepare" ] && [ "$kind" = link ] && [ "${current%-*}" != "$prepare" ] && [ -d "$releases/$current" ] && { [ -z "$token" ] || [ "$held" -le "$token" ]; }; then
+            release="$prepare-$((max + 1))"
+            if cp -al -- "$releases/$current" "$releases/$release" 2>/dev/null; then printf 'prepared=%s\n' "$release"; else rm -rf -- "${releases:?}/$release"; fi
           fi
           ;;
         switch)

@@ -21,7 +21,9 @@ internal sealed partial class RsyncTransfer
         var releases = AtomicRelease.ReleasesDirectory(root, name);
         var revision = AtomicRelease.NameOf(snapshot.Revision);
 
-        var inspected = await RunStepAsync(route, login, AtomicRelease.Command(login.Sudo, "inspect", root, name, options.DryRun ? "look" : "create"), cancellationToken).ConfigureAwait(false);
+        var prepare = options.DryRun || options.OnlyKeptRelease ? string.Empty : revision;
+        var fencing = options.FencingToken?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+        var inspected = await RunStepAsync(route, login, AtomicRelease.Command(login.Sudo, "inspect", root, name, options.DryRun ? "look" : "create", prepare, fencing), cancellationToken).ConfigureAwait(false);
         if (inspected.Error is { } inspectError)
         {
             return Failed(snapshot.SourceId, route.TargetName, $"could not read the release of {route.TargetName}: {inspectError}", started, inspected.ExitCode);
@@ -64,6 +66,11 @@ internal sealed partial class RsyncTransfer
 
         if (options.ReuseKeptRelease && state.KeptReleaseOf(revision) is { } kept && kept != state.Current)
         {
+            if (state.Prepared is { } unused)
+            {
+                await DiscardAsync(route, login, root, name, unused, cancellationToken).ConfigureAwait(false);
+            }
+
             // A rollback to a release still on the target: one rename, nothing transferred.
             return await SwitchAsync(snapshot, route, login, root, name, kept, options, state, started, pushed: null, cancellationToken).ConfigureAwait(false);
         }
@@ -79,9 +86,10 @@ internal sealed partial class RsyncTransfer
             number++;
         }
 
-        var release = $"{revision}-{number}";
+        var release = state.Prepared ?? $"{revision}-{number}";
         string[] linkDest = state switch
         {
+            { Prepared: not null } => [],
             { Kind: LiveKind.Link, Current: { } current } => [$"--link-dest={releases}/{current}"],
             { Kind: LiveKind.Directory } => [$"--link-dest={live}"],
             _ => [],

@@ -215,7 +215,7 @@ public sealed class AtomicPublishTests() : TransferSite("courier-atomic")
         Assert.Equal(transfers, Runs("rsync"));
     }
 
-    private static string Inode(string path)
+    internal static string Inode(string path)
     {
         using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
         var inode = stat.StandardOutput.ReadToEnd().Trim();
