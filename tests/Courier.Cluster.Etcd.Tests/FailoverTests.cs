@@ -59,18 +59,11 @@ public sealed class FailoverTests(EtcdCluster etcd, ITestOutputHelper output)
         var stallOnce = scripts.WriteFile("stall-once", string.Empty);
 
         // The first rsync on the target waits before it starts, so its host can be frozen while it runs.
-        await using var site = await ClusterSite.CreateAsync(atomic: true, server: root =>
-        {
-            var wrapper = root.WriteFile("stall-once.sh", $$"""
-                #!/bin/sh
-                case "$SSH_ORIGINAL_COMMAND" in
-                  *"rsync --server"*) if [ -f '{{stallOnce}}' ]; then rm -f '{{stallOnce}}'; echo stalled >> '{{log}}'; sleep 4; fi ;;
-                esac
-                exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"
-                """);
-            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            return new SshServerOptions { ExtraConfigLines = [$"ForceCommand {wrapper}"] };
-        });
+        await using var site = await ClusterSite.CreateAsync(atomic: true, server: root => SshServerOptions.RunningFirst(root, $$"""
+            case "$SSH_ORIGINAL_COMMAND" in
+              *"rsync --server"*) if [ -f '{{stallOnce}}' ]; then rm -f '{{stallOnce}}'; echo stalled >> '{{log}}'; sleep 4; fi ;;
+            esac
+            """));
         await using var a = await site.StartHostAsync("a", _cluster, etcd.Endpoints);
         await using var b = await site.StartHostAsync("b", _cluster, etcd.Endpoints);
 

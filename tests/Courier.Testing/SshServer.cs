@@ -21,6 +21,19 @@ public sealed class SshServerOptions
 
     /// <summary>More sshd_config lines; they win over the fixture's defaults (e.g. <c>LogLevel DEBUG1</c> to see forwards).</summary>
     public IReadOnlyList<string> ExtraConfigLines { get; init; } = [];
+
+    /// <summary>
+    /// A server whose every session first runs <paramref name="before"/> (POSIX shell, with the client's command in
+    /// <c>$SSH_ORIGINAL_COMMAND</c>), then the command as sshd would have: to count, delay or interfere with remote runs.
+    /// The script is written into <paramref name="directory"/>.
+    /// </summary>
+    public static SshServerOptions RunningFirst(TempDirectory directory, string before)
+    {
+        ArgumentNullException.ThrowIfNull(directory);
+        var wrapper = directory.WriteFile($"before-each-session-{Guid.NewGuid():N}.sh", $"#!/bin/sh\n{before}\nexec /bin/sh -c \"$SSH_ORIGINAL_COMMAND\"\n");
+        File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return new SshServerOptions { ExtraConfigLines = [$"ForceCommand {wrapper}"] };
+    }
 }
 
 /// <summary>

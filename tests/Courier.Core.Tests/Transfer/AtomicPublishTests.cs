@@ -13,23 +13,13 @@ public sealed class AtomicPublishTests() : TransferSite("courier-atomic")
 
     private string RunLog => Temp.Combine("runs.log");
 
-    protected override SshServerOptions ServerOptions
-    {
-        get
-        {
-            // Each remote command is logged by kind, then run as sshd would have.
-            var wrapper = Temp.WriteFile("log-and-run.sh", $$"""
-                #!/bin/sh
-                case "$SSH_ORIGINAL_COMMAND" in
-                  *"rsync --server"*) echo rsync >> '{{RunLog}}' ;;
-                  *courier-publish*) echo step >> '{{RunLog}}' ;;
-                esac
-                exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"
-                """);
-            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            return new SshServerOptions { ExtraConfigLines = [$"ForceCommand {wrapper}"] };
-        }
-    }
+    // Each remote command is logged by kind.
+    protected override SshServerOptions ServerOptions => SshServerOptions.RunningFirst(Temp, $$"""
+        case "$SSH_ORIGINAL_COMMAND" in
+          *"rsync --server"*) echo rsync >> '{{RunLog}}' ;;
+          *courier-publish*) echo step >> '{{RunLog}}' ;;
+        esac
+        """);
 
     private string Live => Path.Combine(Destination, "app");
 

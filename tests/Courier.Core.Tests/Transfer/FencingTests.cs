@@ -12,22 +12,12 @@ public sealed class FencingTests() : TransferSite("courier-fencing")
 {
     private string NewerRunFlag => Temp.Combine("newer-run-token");
 
-    protected override SshServerOptions ServerOptions
-    {
-        get
-        {
-            // While the flag file exists, each rsync first records its token as the fence: a newer run got there first.
-            var wrapper = Temp.WriteFile("newer-run.sh", $$"""
-                #!/bin/sh
-                case "$SSH_ORIGINAL_COMMAND" in
-                  *"rsync --server"*) if [ -f '{{NewerRunFlag}}' ]; then cp '{{NewerRunFlag}}' '{{Releases}}/fence'; fi ;;
-                esac
-                exec /bin/sh -c "$SSH_ORIGINAL_COMMAND"
-                """);
-            File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            return new SshServerOptions { ExtraConfigLines = [$"ForceCommand {wrapper}"] };
-        }
-    }
+    // While the flag file exists, each rsync first records its token as the fence: a newer run got there first.
+    protected override SshServerOptions ServerOptions => SshServerOptions.RunningFirst(Temp, $$"""
+        case "$SSH_ORIGINAL_COMMAND" in
+          *"rsync --server"*) if [ -f '{{NewerRunFlag}}' ]; then cp '{{NewerRunFlag}}' '{{Releases}}/fence'; fi ;;
+        esac
+        """);
 
     private string Live => Path.Combine(Destination, "app");
 
