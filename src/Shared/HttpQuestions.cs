@@ -6,7 +6,7 @@ namespace Courier;
 /// <summary>An answer to an HTTP question: its status and its body (at most the size cap).</summary>
 /// <param name="StatusCode">The HTTP status.</param>
 /// <param name="Body">The body as text.</param>
-public sealed record HttpAnswer(HttpStatusCode StatusCode, string Body)
+internal sealed record HttpAnswer(HttpStatusCode StatusCode, string Body)
 {
     /// <summary>Whether the status is 2xx.</summary>
     public bool IsSuccess => (int)StatusCode is >= 200 and < 300;
@@ -16,7 +16,7 @@ public sealed record HttpAnswer(HttpStatusCode StatusCode, string Body)
 /// Questions to peers over HTTP (the Armada API, agents, remote Couriers) with a deadline and a cap on the answer's
 /// size, so that a hung or flooding peer costs its own destination only.
 /// </summary>
-public static class HttpQuestions
+internal static class HttpQuestions
 {
     /// <summary>The default cap on an answer: 1 MiB.</summary>
     public const int DefaultMaxAnswerBytes = 1024 * 1024;
