@@ -63,6 +63,8 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton<FileReportStore>();
         services.TryAddSingleton<IReportStore>(provider => provider.GetRequiredService<FileReportStore>());
         services.TryAddSingleton<HoldStore>();
+        services.AddMetrics();
+        services.TryAddSingleton<CourierMeter>();
         services.TryAddSingleton<CourierMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, FileReportStore>(provider => provider.GetRequiredService<FileReportStore>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, CourierMetrics>(provider => provider.GetRequiredService<CourierMetrics>()));
