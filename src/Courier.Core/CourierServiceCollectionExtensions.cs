@@ -64,6 +64,8 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton<IReportStore>(provider => provider.GetRequiredService<FileReportStore>());
         services.TryAddSingleton<HoldStore>();
         services.TryAddSingleton<ISourceHolds>(provider => provider.GetRequiredService<HoldStore>());
+        services.AddMetrics();
+        services.TryAddSingleton<CourierMeter>();
         services.TryAddSingleton<CourierMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, FileReportStore>(provider => provider.GetRequiredService<FileReportStore>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, CourierMetrics>(provider => provider.GetRequiredService<CourierMetrics>()));

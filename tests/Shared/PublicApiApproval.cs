@@ -10,19 +10,27 @@ namespace Courier.Testing.Approval;
 /// </summary>
 internal static class PublicApiApproval
 {
-    public static void AssertApproved(Assembly package, params string[] allowedNamespacePrefixes)
+    public static void AssertApproved(Assembly package, params string[] allowedNamespacePrefixes) =>
+        AssertApprovedAs("PublicApi", package, allowedNamespacePrefixes);
+
+    /// <summary>
+    /// Approves a second package from the same test project under its own files, <c>{name}.approved.txt</c> and
+    /// <c>{name}.received.txt</c> (for example <c>PublicApi.Courier.Testing</c>).
+    /// </summary>
+    public static void AssertApprovedAs(string name, Assembly package, params string[] allowedNamespacePrefixes)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(package);
         var actual = package.GeneratePublicApi(new ApiGeneratorOptions
         {
             ExcludeAttributes = ["System.Runtime.Versioning.TargetFrameworkAttribute", "System.Reflection.AssemblyMetadataAttribute"],
             AllowNamespacePrefixes = allowedNamespacePrefixes,
         }).ReplaceLineEndings("\n");
-        var approved = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "PublicApi.approved.txt")).ReplaceLineEndings("\n");
+        var approved = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, $"{name}.approved.txt")).ReplaceLineEndings("\n");
         if (approved != actual)
         {
             var directory = typeof(PublicApiApproval).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "ProjectDirectory").Value!;
-            File.WriteAllText(Path.Combine(directory, "PublicApi.received.txt"), actual);
+            File.WriteAllText(Path.Combine(directory, $"{name}.received.txt"), actual);
         }
 
         Xunit.Assert.Equal(approved, actual);

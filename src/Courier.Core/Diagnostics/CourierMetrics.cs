@@ -11,9 +11,8 @@ namespace Courier.Core.Diagnostics;
 /// <c>courier.pulls</c>, <c>courier.pull.failures</c>, <c>courier.rollouts</c>, <c>courier.source.last_success</c> and
 /// <c>courier.target.revision</c> (one series per target: the revision it holds as a tag, since when as the value).
 /// </summary>
-internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
+internal sealed class CourierMetrics : IUpdateReportSink
 {
-    private readonly Meter _meter = new(CourierTelemetry.Name);
     private readonly Counter<long> _updates;
     private readonly Counter<long> _deliveries;
     private readonly Histogram<double> _deliveryDuration;
@@ -27,21 +26,23 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
     // Updates whose triggers were folded into one run of a source share that run's SourceReport: count it once.
     private readonly ConditionalWeakTable<SourceReport, object> _recorded = [];
 
-    public CourierMetrics()
+    public CourierMetrics(CourierMeter courierMeter)
     {
-        _updates = _meter.CreateCounter<long>("courier.updates", "{update}", "Updates finished, by trigger kind and outcome.");
-        _deliveries = _meter.CreateCounter<long>("courier.deliveries", "{delivery}", "Deliveries to one target, by destination type and outcome.");
-        _deliveryDuration = _meter.CreateHistogram<double>("courier.delivery.duration", "s", "How long a delivery to one target took.");
-        _deliveryBytes = _meter.CreateHistogram<long>("courier.delivery.bytes", "By", "Bytes a delivery to one target sent.");
-        _pulls = _meter.CreateCounter<long>("courier.pulls", "{pull}", "Pulls of a source, failed or not.");
-        _pullFailures = _meter.CreateCounter<long>("courier.pull.failures", "{pull}", "Pulls of a source that failed.");
-        _rollouts = _meter.CreateCounter<long>("courier.rollouts", "{rollout}", "Rollouts of a source in waves, by outcome (completed or stopped).");
-        _meter.CreateObservableGauge(
+        ArgumentNullException.ThrowIfNull(courierMeter);
+        var meter = courierMeter.Meter;
+        _updates = meter.CreateCounter<long>("courier.updates", "{update}", "Updates finished, by trigger kind and outcome.");
+        _deliveries = meter.CreateCounter<long>("courier.deliveries", "{delivery}", "Deliveries to one target, by destination type and outcome.");
+        _deliveryDuration = meter.CreateHistogram<double>("courier.delivery.duration", "s", "How long a delivery to one target took.");
+        _deliveryBytes = meter.CreateHistogram<long>("courier.delivery.bytes", "By", "Bytes a delivery to one target sent.");
+        _pulls = meter.CreateCounter<long>("courier.pulls", "{pull}", "Pulls of a source, failed or not.");
+        _pullFailures = meter.CreateCounter<long>("courier.pull.failures", "{pull}", "Pulls of a source that failed.");
+        _rollouts = meter.CreateCounter<long>("courier.rollouts", "{rollout}", "Rollouts of a source in waves, by outcome (completed or stopped).");
+        meter.CreateObservableGauge(
             "courier.source.last_success",
             () => _lastSuccess.Select(pair => new Measurement<long>(pair.Value, new KeyValuePair<string, object?>("source", pair.Key))),
             "s",
             "When a source was last pulled and delivered everywhere, in Unix seconds.");
-        _meter.CreateObservableGauge(
+        meter.CreateObservableGauge(
             "courier.target.revision",
             () => _targetRevisions.Select(pair => new Measurement<long>(
                 pair.Value.Since,
@@ -110,8 +111,6 @@ internal sealed class CourierMetrics : IUpdateReportSink, IDisposable
 
         return ValueTask.CompletedTask;
     }
-
-    public void Dispose() => _meter.Dispose();
 
     private void RecordRevision(SourceReport source, string destination, DeliveryResult delivery, DateTimeOffset startedAt)
     {

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Globalization;
+using Courier.Core.Diagnostics;
 using Courier.Core.Processes;
 using Courier.Core.Ssh;
 using Microsoft.Extensions.Logging;
@@ -19,8 +21,11 @@ internal sealed partial class RsyncTransfer(
     ISshTunnelFactory tunnels,
     ProcessRunner processes,
     TimeProvider time,
+    CourierMeter meter,
     ILogger<RsyncTransfer> logger) : IFileTransfer
 {
+    private readonly Counter<long> _retries = TransferRetries.CreateCounter(meter.Meter);
+
     public Task<TransferResult> PushAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, CancellationToken cancellationToken) =>
         PushAsync(snapshot, target, login, gateway, DeliveryOptions.Default, cancellationToken);
 
@@ -28,7 +33,7 @@ internal sealed partial class RsyncTransfer(
     public Task<TransferResult> PushAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, DeliveryOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return TransferRetries.RunAsync(settings.Value.Retries, time, ct => PushOnceAsync(snapshot, target, login, gateway, options, ct), cancellationToken);
+        return TransferRetries.RunAsync(settings.Value.Retries, time, _retries, ct => PushOnceAsync(snapshot, target, login, gateway, options, ct), cancellationToken);
     }
 
     private async Task<TransferResult> PushOnceAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, DeliveryOptions options, CancellationToken cancellationToken)

@@ -12,15 +12,16 @@ namespace Courier.Core.Transfer;
 /// </summary>
 internal static class TransferRetries
 {
-    private static readonly Meter Meter = new("Courier");
-    private static readonly Counter<long> Retries = Meter.CreateCounter<long>("courier.delivery.retries", unit: "{retry}", description: "Transfers tried again after a transient failure");
+    /// <summary>The <c>courier.delivery.retries</c> counter, made once per transfer service on the Courier meter.</summary>
+    public static Counter<long> CreateCounter(Meter meter) =>
+        meter.CreateCounter<long>("courier.delivery.retries", unit: "{retry}", description: "Transfers tried again after a transient failure");
 
     /// <summary>Runs <paramref name="attempt"/> until it succeeds, fails for good, or the bounds are reached; the result carries the number of tries and the time of them all.</summary>
-    public static async Task<TransferResult> RunAsync(CourierRetryOptions options, TimeProvider time, Func<CancellationToken, Task<TransferResult>> attempt, CancellationToken cancellationToken)
+    public static async Task<TransferResult> RunAsync(CourierRetryOptions options, TimeProvider time, Counter<long> retries, Func<CancellationToken, Task<TransferResult>> attempt, CancellationToken cancellationToken)
     {
         var attempts = 0;
         var started = Stopwatch.StartNew();
-        var result = await Pipeline(options, time, started).ExecuteAsync(
+        var result = await Pipeline(options, time, started, retries).ExecuteAsync(
             async ct =>
             {
                 attempts++;
@@ -35,7 +36,7 @@ internal static class TransferRetries
         };
     }
 
-    private static ResiliencePipeline<TransferResult> Pipeline(CourierRetryOptions options, TimeProvider time, Stopwatch started)
+    private static ResiliencePipeline<TransferResult> Pipeline(CourierRetryOptions options, TimeProvider time, Stopwatch started, Counter<long> retries)
     {
         var builder = new ResiliencePipelineBuilder<TransferResult> { TimeProvider = time };
         if (options.Attempts <= 1)
@@ -56,7 +57,7 @@ internal static class TransferRetries
                 started.Elapsed < options.MaxElapsed),
             OnRetry = _ =>
             {
-                Retries.Add(1);
+                retries.Add(1);
                 return ValueTask.CompletedTask;
             },
         }).Build();

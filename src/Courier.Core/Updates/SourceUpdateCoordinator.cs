@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Courier.Core.Cluster;
+using Courier.Core.Diagnostics;
 using Microsoft.Extensions.Options;
 
 namespace Courier.Core.Updates;
@@ -13,18 +14,14 @@ namespace Courier.Core.Updates;
 /// also holds the source's cluster lock (<see cref="ClusterSourceGate"/>): with several members, one run of a source in
 /// the whole cluster; on a single node the lock is always free.
 /// </summary>
-internal sealed class SourceUpdateCoordinator : IDisposable
+internal sealed class SourceUpdateCoordinator
 {
-    /// <summary>The meter name every Courier instrument uses.</summary>
-    public const string MeterName = "Courier";
-
     /// <summary>The delivery key of updates to the configured destinations (the only ones that count as delivered).</summary>
     public const string ConfiguredDestinations = "destinations";
 
     /// <summary>The delivery key of a requested rollback (<c>POST /rollback</c>): a revision of its own to the configured destinations.</summary>
     public const string Rollback = "rollback";
 
-    private readonly Meter _meter = new(MeterName);
     private readonly SemaphoreSlim _slots;
     private readonly CoalescingRunner<SourceReport> _runner;
     private readonly Counter<long> _coalesced;
@@ -33,15 +30,16 @@ internal sealed class SourceUpdateCoordinator : IDisposable
     private readonly TimeSpan _lockWait;
 
     /// <summary>Creates the coordinator with the host's parallel bound and the cluster's source locks.</summary>
-    public SourceUpdateCoordinator(IOptions<CourierOptions> options, ClusterSourceGate gate)
+    public SourceUpdateCoordinator(IOptions<CourierOptions> options, ClusterSourceGate gate, CourierMeter meter)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(gate);
+        ArgumentNullException.ThrowIfNull(meter);
         _gate = gate;
         _lockWait = options.Value.Timeouts.Update;
         _slots = new SemaphoreSlim(options.Value.MaxParallelSources, options.Value.MaxParallelSources);
         _runner = new CoalescingRunner<SourceReport>(_slots, options.Value.Coalescing);
-        _coalesced = _meter.CreateCounter<long>("courier.triggers.coalesced", unit: "{trigger}", description: "Triggers folded into an update already waiting: a queued one (the host's queue) or a source's pending run.");
+        _coalesced = meter.Meter.CreateCounter<long>("courier.triggers.coalesced", unit: "{trigger}", description: "Triggers folded into an update already waiting: a queued one (the host's queue) or a source's pending run.");
         _runner.Coalesced += _ => RecordCoalesced();
     }
 
@@ -91,8 +89,4 @@ internal sealed class SourceUpdateCoordinator : IDisposable
 
     /// <summary>The revision of the source's last update that succeeded everywhere, in this process; null when none did.</summary>
     public string? LastDeliveredRevision(string sourceId) => _delivered.TryGetValue(sourceId, out var revision) ? revision : null;
-
-    /// <inheritdoc/>
-    // The slots are not disposed: a run still ending would release into a disposed semaphore.
-    public void Dispose() => _meter.Dispose();
 }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Courier.Core;
+using Courier.Core.Diagnostics;
 using Courier.Core.Updates;
 using Courier.Host.Health;
 using Microsoft.Extensions.Options;
@@ -28,10 +28,9 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
     private readonly CoalescingRunner<UpdateReport?> _runner;
     private readonly CancellationTokenSource _abort = new();
     private readonly ConcurrentDictionary<Task, string> _accepted = new();
-    private readonly Meter _meter = new(SourceUpdateCoordinator.MeterName);
     private volatile bool _stopping;
 
-    public UpdateQueue(CourierUpdater updater, SourceUpdateCoordinator coordinator, IOptions<CourierOptions> options, IHostApplicationLifetime lifetime, StartupUpdate startup, ILogger<UpdateQueue> logger)
+    public UpdateQueue(CourierUpdater updater, SourceUpdateCoordinator coordinator, CourierMeter meter, IOptions<CourierOptions> options, IHostApplicationLifetime lifetime, StartupUpdate startup, ILogger<UpdateQueue> logger)
     {
         _startup = startup;
         _updater = updater;
@@ -43,7 +42,7 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
         // The queue folds a hook storm before the engine sees it: its waiting update waits for quiet too.
         _runner = new CoalescingRunner<UpdateReport?>(delays: options.Value.Coalescing);
         _runner.Coalesced += _ => coordinator.RecordCoalesced();
-        _meter.CreateObservableGauge("courier.queue.length", () => _runner.Count, unit: "{update}", description: "Queued updates running or waiting.");
+        meter.Meter.CreateObservableGauge("courier.queue.length", () => _runner.Count, unit: "{update}", description: "Queued updates running or waiting.");
     }
 
     /// <summary>Queued updates running or waiting.</summary>
@@ -107,7 +106,6 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
 
     public override void Dispose()
     {
-        _meter.Dispose();
         _abort.Dispose();
         base.Dispose();
     }

@@ -27,6 +27,8 @@ public sealed class MetricsTests : DeliveryScenarioTests
         var lastSuccess = Value(scrape, "courier_source_last_success_seconds", "source=\"hermes-directory:good\"");
         Assert.InRange(lastSuccess, before, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
         Assert.DoesNotContain("source=\"hermes-directory:bad\"", scrape, StringComparison.Ordinal);
+        // The host's own instrument is on the engine's meter too.
+        Assert.Matches(@"(?m)^courier_queue_length(\{[^}]*\})? \d", scrape);
     }
 
     /// <summary>The value of the one sample of <paramref name="metric"/> with all these labels.</summary>
