@@ -33,7 +33,7 @@ public sealed class TwoHostsTests(EtcdCluster etcd)
         Assert.Equal(2, intervals.Count);
         Assert.True(intervals[1].Start >= intervals[0].End, File.ReadAllText(runs));
         Assert.Equal(intervals[0].Host, intervals[1].Host);
-        Assert.Single(new[] { a, b }, host => host.Logs.Contains("written as its pending trigger", StringComparison.Ordinal));
+        Assert.Single(new[] { a, b }, host => host.Logs.Contains("trigger all sources written as its pending trigger", StringComparison.Ordinal));
 
         foreach (var host in new[] { a, b })
         {

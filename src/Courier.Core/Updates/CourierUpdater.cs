@@ -144,7 +144,7 @@ internal sealed partial class CourierUpdater(
         await Parallel.ForEachAsync(
             Enumerable.Range(0, matching.Count),
             parallel,
-            async (index, ct) => reports[index] = await UpdateSourceAsync(new SourceRun(matching[index], loaded.ValidationOf(matching[index]), loaded.RolloutOf(matching[index]), dryRun, deliver), deliveryKey, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (index, ct) => reports[index] = await UpdateSourceAsync(new SourceRun(matching[index], loaded.ValidationOf(matching[index]), loaded.RolloutOf(matching[index]), dryRun, deliver), deliveryKey, triggerName, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports) { Id = id, DryRun = dryRun, Member = Member };
         foreach (var error in report.Sources.SelectMany(Errors))

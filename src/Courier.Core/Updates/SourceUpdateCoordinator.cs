@@ -49,9 +49,10 @@ internal sealed class SourceUpdateCoordinator
     /// <summary>
     /// Updates <paramref name="source"/> with <paramref name="update"/>, or joins the pending update of the source
     /// with the same <paramref name="deliveryKey"/> (what is delivered where: the configured destinations, or one
-    /// hermes address). The report always comes from a pull that started after this call.
+    /// hermes address). The report always comes from a pull that started after this call. <paramref name="trigger"/>
+    /// says what asked for it, in the cluster's pending triggers and run records (the delivery key when not given).
     /// </summary>
-    public Task<SourceReport> UpdateAsync(ISource source, string deliveryKey, Func<CancellationToken, Task<SourceReport>> update, CancellationToken cancellationToken)
+    public Task<SourceReport> UpdateAsync(ISource source, string deliveryKey, Func<CancellationToken, Task<SourceReport>> update, CancellationToken cancellationToken, string? trigger = null)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(update);
@@ -66,7 +67,7 @@ internal sealed class SourceUpdateCoordinator
                 // A rollback delivers a revision of its own, so it waits for the lock instead of leaving a pending trigger.
                 var report = deliveryKey switch
                 {
-                    ConfiguredDestinations => await _gate.RunAsync(source, deliveryKey, update, ct).ConfigureAwait(false),
+                    ConfiguredDestinations => await _gate.RunAsync(source, trigger ?? deliveryKey, update, ct).ConfigureAwait(false),
                     Rollback => await _gate.RunWaitingAsync(source, _lockWait, update, ct).ConfigureAwait(false),
                     _ => await update(ct).ConfigureAwait(false),
                 };
