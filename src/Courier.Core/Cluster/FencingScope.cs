@@ -13,18 +13,11 @@ internal static class FencingScope
     public static long? Current => Token.Value;
 
     /// <summary>Runs <paramref name="run"/> with <see cref="Current"/> set to <paramref name="token"/>.</summary>
+    /// <remarks>The value set here flows into <paramref name="run"/> and not back out: an async method restores its caller's.</remarks>
     public static async Task<T> RunAsync<T>(long? token, Func<Task<T>> run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var outer = Token.Value;
         Token.Value = token;
-        try
-        {
-            return await run().ConfigureAwait(false);
-        }
-        finally
-        {
-            Token.Value = outer;
-        }
+        return await run().ConfigureAwait(false);
     }
 }

@@ -1,4 +1,3 @@
-using Courier.Core.Cluster;
 using Courier.Core.Transfer;
 using Microsoft.Extensions.Logging;
 
@@ -60,7 +59,7 @@ internal sealed partial class RolloutRunner
     /// <summary>What a switched target is sent back to, and how: its own previous release, or the kept revision.</summary>
     private static (Snapshot? Back, DeliveryOptions Options) WayBack(PlannedTarget planned, IReadOnlyList<DeliveryResult> delivery, Snapshot snapshot, Snapshot? previous)
     {
-        var options = new DeliveryOptions { Publish = planned.Publish, ReuseKeptRelease = true, FencingToken = FencingScope.Current };
+        var options = new DeliveryOptions { Publish = planned.Publish, ReuseKeptRelease = true };
         var before = planned.Publish.Mode == PublishMode.Atomic ? delivery.Select(r => r.CurrentRevision).FirstOrDefault(r => r is not null) : null;
         if (before is null || before == AtomicRelease.NameOf(snapshot.Revision) || (previous is not null && AtomicRelease.NameOf(previous.Revision) == before))
         {

@@ -81,7 +81,7 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
             async (index, ct) =>
             {
                 var planned = targets[index];
-                results[index] = await DeliverAsync(planned, snapshot, new DeliveryOptions { Publish = planned.Publish, ReuseKeptRelease = reuseKept, FencingToken = FencingScope.Current }, ct).ConfigureAwait(false);
+                results[index] = await DeliverAsync(planned, snapshot, new DeliveryOptions { Publish = planned.Publish, ReuseKeptRelease = reuseKept }, ct).ConfigureAwait(false);
                 var failed = results[index].Where(r => !r.Succeeded).Select(r => r.Error ?? "failed").ToList();
                 var answer = failed.Count > 0 ? $"delivery failed: {string.Join("; ", failed)}" : await health.CheckAsync(planned.Target, plan.Health, ct).ConfigureAwait(false) is { } unhealthy ? $"health: {unhealthy}" : null;
                 failures[index - start] = answer is null ? null : new TargetFailure(planned.Target.Name, answer);
@@ -89,11 +89,12 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
         return new WaveReport(number, [.. targets.Skip(start).Take(end - start).Select(t => t.Target.Name)], [.. failures.OfType<TargetFailure>()], started.Elapsed);
     }
 
+    /// <summary>One target's delivery (a wave's, or its way back), carrying the fencing token of the run's cluster lock.</summary>
     private static async Task<IReadOnlyList<DeliveryResult>> DeliverAsync(PlannedTarget planned, Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
     {
         try
         {
-            return await planned.Target.DeliverAsync(snapshot, options, cancellationToken).ConfigureAwait(false);
+            return await planned.Target.DeliverAsync(snapshot, options with { FencingToken = FencingScope.Current }, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Courier.Core.Cluster;
 using Courier.Core.Configuration;
 using Courier.Core.History;
 using Courier.Core.Rollouts;
@@ -62,7 +61,7 @@ internal sealed partial class CourierUpdater
                 Delivered delivered;
                 if (plan is null)
                 {
-                    delivered = new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations, options.Value.MaxParallelDestinations, new DeliveryOptions { ReuseKeptRelease = true, OnlyKeptRelease = onTargetsOnly, FencingToken = FencingScope.Current }, ct).ConfigureAwait(false));
+                    delivered = new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations, options.Value.MaxParallelDestinations, new DeliveryOptions { ReuseKeptRelease = true, OnlyKeptRelease = onTargetsOnly }, ct).ConfigureAwait(false));
                 }
                 else
                 {

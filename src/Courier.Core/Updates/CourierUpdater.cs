@@ -58,7 +58,7 @@ internal sealed partial class CourierUpdater(
             SourceUpdateCoordinator.ConfiguredDestinations,
             triggers,
             async (source, snapshot, rollout, ct) => rollout is null
-                ? new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, new DeliveryOptions { FencingToken = FencingScope.Current }, ct).ConfigureAwait(false))
+                ? new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, DeliveryOptions.Default, ct).ConfigureAwait(false))
                 : await RollOutAsync(source, snapshot, destinations.Value, rollout, ct).ConfigureAwait(false),
             cancellationToken);
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Courier.Core.Cluster;
 using Courier.Core.Configuration;
 using Courier.Core.Diagnostics;
 
@@ -21,7 +22,7 @@ internal static class DestinationFanOut
                 return [new DestinationReport(alias, error, [])];
             }
 
-            var reports = await Task.WhenAll(loaded.Destinations[alias].Select(destination => DeliverInTurnAsync(destination, snapshot, options with { Publish = loaded.PublishingOf(destination) }, slots, cancellationToken))).ConfigureAwait(false);
+            var reports = await Task.WhenAll(loaded.Destinations[alias].Select(destination => DeliverInTurnAsync(destination, snapshot, options with { Publish = loaded.PublishingOf(destination), FencingToken = FencingScope.Current }, slots, cancellationToken))).ConfigureAwait(false);
             return (IReadOnlyList<DestinationReport>)reports;
         });
 
