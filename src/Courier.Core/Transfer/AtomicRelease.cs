@@ -170,17 +170,8 @@ internal static class AtomicRelease
         """;
 
     /// <summary>The remote command line for one step: <c>[sudo -n] sh -c SCRIPT courier-publish STEP ROOT NAME ARGS...</c>, every word quoted.</summary>
-    public static string Command(bool sudo, string step, string root, string name, params string[] arguments)
-    {
-        var words = new List<string>();
-        if (sudo)
-        {
-            words.AddRange(["sudo", "-n"]);
-        }
-
-        words.AddRange(["sh", "-c", Script, "courier-publish", step, root, name, .. arguments]);
-        return string.Join(' ', words.Select(ShellQuoting.ForPosixShell));
-    }
+    public static string Command(bool sudo, string step, string root, string name, params string[] arguments) =>
+        RemoteScript.Command(sudo, Script, "courier-publish", [step, root, name, .. arguments]);
 
     /// <summary>
     /// A revision as a release directory's name: letters, digits, <c>.</c> and <c>_</c> (anything else becomes

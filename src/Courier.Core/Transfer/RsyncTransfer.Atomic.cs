@@ -21,9 +21,9 @@ internal sealed partial class RsyncTransfer
         var releases = AtomicRelease.ReleasesDirectory(root, name);
         var revision = AtomicRelease.NameOf(snapshot.Revision);
 
-        var prepare = options.DryRun || options.OnlyKeptRelease ? string.Empty : revision;
-        var fencing = options.FencingToken?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
-        var inspected = await RunStepAsync(route, login, AtomicRelease.Command(login.Sudo, "inspect", root, name, options.DryRun ? "look" : "create", prepare, fencing), cancellationToken).ConfigureAwait(false);
+        // A rollback (a kept release reused) makes no next release: it mostly switches to one the target keeps.
+        var prepare = options.DryRun || options.ReuseKeptRelease || options.OnlyKeptRelease ? string.Empty : revision;
+        var inspected = await RunStepAsync(route, login, AtomicRelease.Command(login.Sudo, "inspect", root, name, options.DryRun ? "look" : "create", prepare, TargetFence.Argument(options.FencingToken)), cancellationToken).ConfigureAwait(false);
         if (inspected.Error is { } inspectError)
         {
             return Failed(snapshot.SourceId, route.TargetName, $"could not read the release of {route.TargetName}: {inspectError}", started, inspected.ExitCode);
@@ -43,7 +43,7 @@ internal sealed partial class RsyncTransfer
         if (!options.DryRun && options.FencingToken is { } token && state.Fence > token)
         {
             // Found before any transfer; the switch checks again, under the target's lock.
-            return Fenced(snapshot.SourceId, route.TargetName, $"{TargetFence.Marker} {live} was changed by a newer run of its source (fencing token {state.Fence}; this run's is {token}): left as it is", started) with
+            return Fenced(snapshot.SourceId, route.TargetName, TargetFence.Refusal(live, state.Fence, token), started) with
             {
                 Revision = held,
                 RevisionSince = state.Since,
@@ -66,11 +66,6 @@ internal sealed partial class RsyncTransfer
 
         if (options.ReuseKeptRelease && state.KeptReleaseOf(revision) is { } kept && kept != state.Current)
         {
-            if (state.Prepared is { } unused)
-            {
-                await DiscardAsync(route, login, root, name, unused, cancellationToken).ConfigureAwait(false);
-            }
-
             // A rollback to a release still on the target: one rename, nothing transferred.
             return await SwitchAsync(snapshot, route, login, root, name, kept, options, state, started, pushed: null, cancellationToken).ConfigureAwait(false);
         }
@@ -110,8 +105,7 @@ internal sealed partial class RsyncTransfer
         var held = state.CurrentRevision;
         var keep = options.Publish.KeepReleases.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var converted = $"in-place-{state.Next}";
-        var token = options.FencingToken?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
-        var switched = await RunStepAsync(route, login, AtomicRelease.Command(login.Sudo, "switch", root, name, release, AtomicRelease.LinkText(name, release), keep, converted, token), cancellationToken).ConfigureAwait(false);
+        var switched = await RunStepAsync(route, login, AtomicRelease.Command(login.Sudo, "switch", root, name, release, AtomicRelease.LinkText(name, release), keep, converted, TargetFence.Argument(options.FencingToken)), cancellationToken).ConfigureAwait(false);
         if (switched.Error is { } switchError)
         {
             if (pushed is not null)
@@ -119,9 +113,9 @@ internal sealed partial class RsyncTransfer
                 await DiscardAsync(route, login, root, name, release, cancellationToken).ConfigureAwait(false);
             }
 
-            if (switched.ExitCode == TargetFence.ExitCode && TargetFence.Refused(switched.StandardError))
+            if (switched.ExitCode == TargetFence.ExitCode && TargetFence.RefusalIn(switched.StandardError) is { } refusal)
             {
-                return Fenced(snapshot.SourceId, route.TargetName, switched.StandardError, started) with { Revision = held, RevisionSince = state.Since, CurrentRevision = held };
+                return Fenced(snapshot.SourceId, route.TargetName, refusal, started) with { Revision = held, RevisionSince = state.Since, CurrentRevision = held };
             }
 
             return Failed(snapshot.SourceId, route.TargetName, $"the release {release} is on {route.TargetName} but was not switched to: {switchError}", started, switched.ExitCode) with

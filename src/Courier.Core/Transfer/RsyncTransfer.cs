@@ -164,9 +164,9 @@ internal sealed partial class RsyncTransfer(
 
         LogRsyncOutput(route.TargetName, result.StandardOutput, result.StandardError);
         var elapsed = started.Elapsed;
-        if (result.ExitCode != 0 && TargetFence.Refused(result.StandardError))
+        if (result.ExitCode != 0 && TargetFence.RefusalIn(result.StandardError) is { } refusal)
         {
-            return Fenced(snapshot.SourceId, route.TargetName, result.StandardError, started);
+            return Fenced(snapshot.SourceId, route.TargetName, refusal, started);
         }
 
         if (result.ExitCode != 0)
@@ -246,10 +246,9 @@ internal sealed partial class RsyncTransfer(
     private static string RemoteRsync(SshLogin login) => login.Sudo ? "sudo rsync" : "rsync";
 
     /// <summary>A delivery the target refused: a newer run of the source changed it (<see cref="TargetFence"/>).</summary>
-    private TransferResult Fenced(string source, string target, string standardError, Stopwatch started)
+    private TransferResult Fenced(string source, string target, string refusal, Stopwatch started)
     {
-        var said = standardError.Split('\n').First(line => line.Contains(TargetFence.Marker, StringComparison.Ordinal));
-        var error = $"fenced: {said[(said.IndexOf(TargetFence.Marker, StringComparison.Ordinal) + TargetFence.Marker.Length)..].Trim()}";
+        var error = $"fenced: {refusal}";
         LogFenced(source, target, error);
         return new TransferResult(target, false, TargetFence.ExitCode, error, 0, started.Elapsed) { Fenced = true };
     }

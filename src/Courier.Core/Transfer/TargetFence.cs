@@ -62,18 +62,19 @@ internal static class TargetFence
     /// refused (exit 4). A check that could not run at all (a sudoers entry allowing only rsync) does not stop the
     /// delivery: in place, fencing is a safeguard, and the original's setups must keep working.
     /// </summary>
-    public static string InPlacePrefix(bool sudo, string file, long token, string target)
-    {
-        var words = new List<string>();
-        if (sudo)
-        {
-            words.AddRange(["sudo", "-n"]);
-        }
+    public static string InPlacePrefix(bool sudo, string file, long token, string target) =>
+        $"{RemoteScript.Command(sudo, InPlaceScript, "courier-fence", [file, Argument(token), target])}; [ $? -ne {ExitCode} ] && ";
 
-        words.AddRange(["sh", "-c", InPlaceScript, "courier-fence", file, token.ToString(System.Globalization.CultureInfo.InvariantCulture), target]);
-        return $"{string.Join(' ', words.Select(ShellQuoting.ForPosixShell))}; [ $? -ne {ExitCode} ] && ";
-    }
+    /// <summary>A token as the target scripts take it: digits, or empty for none.</summary>
+    public static string Argument(long? token) => token?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
 
-    /// <summary>Whether a step's or rsync's standard error says the target refused the delivery.</summary>
-    public static bool Refused(string standardError) => standardError.Contains(Marker, StringComparison.Ordinal);
+    /// <summary>Why the target refused, as it said on <paramref name="standardError"/>; null when it did not refuse.</summary>
+    public static string? RefusalIn(string standardError) =>
+        standardError.Split('\n').FirstOrDefault(line => line.Contains(Marker, StringComparison.Ordinal)) is { } line
+            ? line[(line.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..].Trim()
+            : null;
+
+    /// <summary>What the target says when it refuses, as Courier says it when it finds that out first.</summary>
+    public static string Refusal(string path, long held, long token) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{path} was changed by a newer run of its source (fencing token {held}; this run's is {token}): left as it is");
 }
