@@ -17,7 +17,7 @@ internal sealed class EtcdKeys(string clusterName)
 
     public string Lock(string sourceId) => _root + "locks/" + Uri.EscapeDataString(sourceId);
 
-    public string PendingPrefix(string sourceId) => _root + "pending/" + Uri.EscapeDataString(sourceId) + "/";
+    public string PendingPrefix(string sourceId) => AllPendingPrefix + Uri.EscapeDataString(sourceId) + "/";
 
     public string AllPendingPrefix => _root + "pending/";
 

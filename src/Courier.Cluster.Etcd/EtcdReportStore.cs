@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Courier.Core;
 using Courier.Core.Cluster;
@@ -138,17 +137,13 @@ internal sealed partial class EtcdReportStore(
         var ids = await IdsAsync(cancellationToken).ConfigureAwait(false);
         var oldest = time.GetUtcNow() - settings.MaxAge;
         var excess = ids.Count - settings.MaxCount;
-        foreach (var (id, index) in ids.Select((id, index) => (id, index)).TakeWhile(pair => pair.index < excess || StartedAt(pair.id) < oldest))
+        foreach (var (id, index) in ids.Select((id, index) => (id, index)).TakeWhile(pair => pair.index < excess || (UpdateIds.StartedAt(pair.id) ?? DateTimeOffset.UnixEpoch) < oldest))
         {
             var delete = new DeleteRangeRequest { Key = EtcdKeys.Bytes(keys.Report(id)) };
             await etcd.CallAsync("pruning reports", (headers, deadline, ct) => etcd.Client.DeleteAsync(delete, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
             LogPruned(id, index);
         }
     }
-
-    /// <summary>The start time an update id begins with (<c>20260101T120000123Z-…</c>); the epoch's start when it has none.</summary>
-    private static DateTimeOffset StartedAt(string id) =>
-        id.Length >= 19 && DateTimeOffset.TryParseExact(id[..19], "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at : DateTimeOffset.UnixEpoch;
 
     private UpdateReport? Read(string id, ByteString value)
     {
