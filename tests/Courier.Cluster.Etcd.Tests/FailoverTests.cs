@@ -43,12 +43,11 @@ public sealed class FailoverTests(EtcdCluster etcd, ITestOutputHelper output)
         KillValidation(log);
         await Assert.ThrowsAnyAsync<Exception>(() => answered);
 
-        var within = await Eventually.TrueAsync(() => site.Delivered is not null, "host b delivered the killed host's update", TimeSpan.FromSeconds(3 + 15));
+        await Eventually.TrueAsync(() => site.Delivered is not null, "host b delivered the killed host's update", TimeSpan.FromSeconds(3 + 15));
 
         output.WriteLine($"run again and delivered by the other host {killed.Elapsed.TotalSeconds:F1} s after the kill (lease TTL 3 s)");
         Assert.Equal("{\"version\": 1}", site.Delivered);
         Assert.Contains("has a run no member finished", b.Logs, StringComparison.Ordinal);
-        Assert.True(within > TimeSpan.Zero);
     }
 
     [Fact]

@@ -56,6 +56,7 @@ internal sealed partial class CourierUpdater
         var sourceReport = await coordinator.UpdateAsync(
             source,
             SourceUpdateCoordinator.Rollback,
+            trigger,
             async ct =>
             {
                 Delivered delivered;

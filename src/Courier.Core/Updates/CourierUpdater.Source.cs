@@ -19,7 +19,7 @@ internal sealed partial class CourierUpdater
 
     /// <summary>One update of a source at a time: a trigger arriving meanwhile joins the source's pending update.</summary>
     private Task<SourceReport> UpdateSourceAsync(SourceRun run, string deliveryKey, string trigger, CancellationToken cancellationToken) =>
-        coordinator.UpdateAsync(run.Source, deliveryKey, ct => PullAndDeliverWithinDeadlineAsync(run, ct), cancellationToken, trigger);
+        coordinator.UpdateAsync(run.Source, deliveryKey, trigger, ct => PullAndDeliverWithinDeadlineAsync(run, ct), cancellationToken);
 
     /// <summary>One run of a source's update, ended at <c>Courier:Timeouts:Update</c>: a hung source costs itself only.</summary>
     private async Task<SourceReport> PullAndDeliverWithinDeadlineAsync(SourceRun run, CancellationToken cancellationToken)

@@ -50,9 +50,9 @@ internal sealed class SourceUpdateCoordinator
     /// Updates <paramref name="source"/> with <paramref name="update"/>, or joins the pending update of the source
     /// with the same <paramref name="deliveryKey"/> (what is delivered where: the configured destinations, or one
     /// hermes address). The report always comes from a pull that started after this call. <paramref name="trigger"/>
-    /// says what asked for it, in the cluster's pending triggers and run records (the delivery key when not given).
+    /// says what asked for it, in the cluster's pending triggers and run records.
     /// </summary>
-    public Task<SourceReport> UpdateAsync(ISource source, string deliveryKey, Func<CancellationToken, Task<SourceReport>> update, CancellationToken cancellationToken, string? trigger = null)
+    public Task<SourceReport> UpdateAsync(ISource source, string deliveryKey, string trigger, Func<CancellationToken, Task<SourceReport>> update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(update);
@@ -67,7 +67,7 @@ internal sealed class SourceUpdateCoordinator
                 // A rollback delivers a revision of its own, so it waits for the lock instead of leaving a pending trigger.
                 var report = deliveryKey switch
                 {
-                    ConfiguredDestinations => await _gate.RunAsync(source, trigger ?? deliveryKey, update, ct).ConfigureAwait(false),
+                    ConfiguredDestinations => await _gate.RunAsync(source, trigger, update, ct).ConfigureAwait(false),
                     Rollback => await _gate.RunWaitingAsync(source, _lockWait, update, ct).ConfigureAwait(false),
                     _ => await update(ct).ConfigureAwait(false),
                 };
