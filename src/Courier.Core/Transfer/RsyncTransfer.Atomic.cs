@@ -89,6 +89,7 @@ internal sealed partial class RsyncTransfer
             { Kind: LiveKind.Directory } => [$"--link-dest={live}"],
             _ => [],
         };
+        // The release is not live yet: rsync writes into it directly (no --delay-updates, which renames every file again).
         var pushed = await RunRsyncAsync(snapshot, login, route, new RsyncCall($"{releases}/{release}/", RemoteRsync(login), DryRun: false, linkDest), started, cancellationToken).ConfigureAwait(false);
         if (!pushed.Succeeded)
         {

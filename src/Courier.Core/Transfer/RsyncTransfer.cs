@@ -109,7 +109,8 @@ internal sealed partial class RsyncTransfer(
             ? TargetFence.InPlacePrefix(login.Sudo, TargetFence.InPlaceFile(root, snapshot.DestinationPath), token, route.TargetName)
             : string.Empty;
         var rsyncPath = root.Length == 0 || options.DryRun ? fence + RemoteRsync(login) : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuoting.ForPosixShell(root)} 2>/dev/null; {fence}{RemoteRsync(login)}";
-        return RunRsyncAsync(snapshot, login, route, new RsyncCall(RemoteDirectory(snapshot, target), rsyncPath, options.DryRun, []), started, cancellationToken);
+        // In place, rsync writes the live files: --delay-updates keeps each directory's new files aside until the end.
+        return RunRsyncAsync(snapshot, login, route, new RsyncCall(RemoteDirectory(snapshot, target), rsyncPath, options.DryRun, ["--delay-updates"]), started, cancellationToken);
     }
 
     // route.SessionHung ends the shared connection the run goes through, when rsync's output outlives rsync.
@@ -119,7 +120,7 @@ internal sealed partial class RsyncTransfer(
         var ioTimeout = settings.Value.Timeouts.RsyncIo;
         var arguments = new List<string>(ChangeDetection(snapshot))
         {
-            "--recursive", "--compress", "--links", "--delete", "--delay-updates",
+            "--recursive", "--compress", "--links", "--delete",
             "--exclude=.git*", $"--exclude=/{AtomicRelease.StateDirectory}/", "--stats", $"--timeout={(long)ioTimeout.TotalSeconds}",
             $"--rsh={remoteShell}",
             $"--rsync-path={call.RsyncPath}",
