@@ -127,22 +127,33 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
     /// <summary>Writes the files, executables and symbolic links of <paramref name="tree"/>; submodules are skipped.</summary>
     private static int WriteTree(Tree tree, string directory, DateTime stamp, CancellationToken cancellationToken)
     {
+        using var writers = new SnapshotFileWriters(stamp, cancellationToken);
+        var files = WriteTree(tree, directory, stamp, writers, cancellationToken);
+        writers.Complete();
+        return files;
+    }
+
+    private static int WriteTree(Tree tree, string directory, DateTime stamp, SnapshotFileWriters writers, CancellationToken cancellationToken)
+    {
         System.IO.Directory.CreateDirectory(directory);
         var files = 0;
         foreach (var entry in tree.Where(entry => IsSafeName(entry.Name)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             var path = Path.Combine(directory, entry.Name);
-            files += entry.Mode == Mode.Directory ? WriteTree((Tree)entry.Target, path, stamp, cancellationToken) : WriteEntry(entry.Target as Blob, entry.Mode, path, stamp);
+            files += entry.Mode == Mode.Directory ? WriteTree((Tree)entry.Target, path, stamp, writers, cancellationToken) : WriteEntry(entry.Target as Blob, entry.Mode, path, stamp, writers);
         }
 
         return files;
     }
 
-    private static int WriteEntry(Blob? blob, Mode mode, string path, DateTime stamp)
+    private static int WriteEntry(Blob? blob, Mode mode, string path, DateTime stamp, SnapshotFileWriters? writers = null)
     {
         switch (mode)
         {
+            case Mode.NonExecutableFile or Mode.NonExecutableGroupWritableFile or Mode.ExecutableFile when blob is not null && writers is not null && blob.Size <= SnapshotFileWriters.QueuedFileLimit:
+                writers.Add(path, ContentOf(blob), UnixMode(mode));
+                return 1;
             case Mode.NonExecutableFile or Mode.NonExecutableGroupWritableFile or Mode.ExecutableFile when blob is not null:
                 using (var content = blob.GetContentStream())
                 using (var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixMode(mode) }))
@@ -158,6 +169,14 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
             default:
                 return 0;
         }
+    }
+
+    private static byte[] ContentOf(Blob blob)
+    {
+        var content = new byte[blob.Size];
+        using var stream = blob.GetContentStream();
+        stream.ReadExactly(content);
+        return content;
     }
 
     /// <summary>Removes a file or link and the directories it leaves empty.</summary>

@@ -51,4 +51,33 @@ public sealed class GitSnapshotRecoveryTests : IAsyncLifetime
         Assert.Equal("v3", File.ReadAllText(Path.Combine(recovered.LocalDirectory, "app.conf")));
         Assert.False(File.Exists(Path.Combine(recovered.LocalDirectory, "big.bin")));
     }
+
+    [Fact]
+    public async Task A_first_export_of_many_files_that_fills_the_disk_fails_and_leaves_no_partial_snapshot()
+    {
+        // 300 files of 10 kB (3 MB) on a 1 MB disk: small files go to the export's writer threads, so the full disk is
+        // met on one of those and must still reach the caller. Alike contents pack to little, so the fetch fits.
+        var files = Enumerable.Range(0, 300).ToDictionary(i => $"service{i % 10}/file{i}.conf", i => $"file {i}\n" + new string('x', 10_000));
+        var repository = await _server.CreateRepositoryAsync("many", "master", files);
+        var json = $$"""{"type": "git", "repositories": ["{{repository.FileUrl}}"], "destinations": ["target"]}""";
+        var file = _temp.WriteFile("config/sources/many.json", $"[{json}]");
+        using var document = JsonDocument.Parse(json);
+        var source = Assert.Single(GitSourceConfigurationTests.Factory(_state.Path).Create(new SourceDefinition(document.RootElement.Clone(), file, 0)));
+
+        var error = await Assert.ThrowsAsync<IOException>(() => source.PullAsync(CancellationToken.None));
+        Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
+        var written = Directory.EnumerateFiles(_state.Path, "*.conf", SearchOption.AllDirectories).ToList();
+        Assert.True(written.Count == 0, $"a failed export left {written.Count} files, e.g. {written.FirstOrDefault()}");
+
+        foreach (var path in files.Keys.Skip(20))
+        {
+            await repository.DeleteFileAsync(path);
+        }
+
+        var fewer = await repository.CommitAndPushAsync("fewer files");
+        var recovered = await source.PullAsync(CancellationToken.None);
+        Assert.Equal(fewer, recovered.Revision);
+        Assert.Equal(20, Directory.EnumerateFiles(recovered.LocalDirectory, "*.conf", SearchOption.AllDirectories).Count());
+        Assert.Equal(files["service3/file3.conf"], File.ReadAllText(Path.Combine(recovered.LocalDirectory, "service3", "file3.conf")));
+    }
 }
