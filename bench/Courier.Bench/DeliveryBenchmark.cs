@@ -7,7 +7,8 @@ namespace Courier.Bench;
 /// <summary>
 /// A git source delivered to N <c>ssh</c> targets (one real sshd each, own port), three ways, alternately on the same
 /// targets: Courier (the host over HTTP, <c>POST /update_from_git</c>), the baseline (the original's algorithm,
-/// bench/scripts/baseline.sh) and the floor (a hand-tuned script, bench/scripts/floor.sh). Workloads: first delivery
+/// bench/scripts/baseline.sh), the floor (a hand-tuned script, bench/scripts/floor.sh) and, with atomic publish, the
+/// atomic floor (the same script switching a whole tree per target as Courier does). Workloads: first delivery
 /// (a repository and target directories never seen before), one file changed, nothing changed.
 /// </summary>
 internal static class DeliveryBenchmark
@@ -33,10 +34,13 @@ internal static class DeliveryBenchmark
             var template = await CreateRepositoryAsync(git, Name, files, fileBytes, extraFiles: []);
             var bench = new DeliveryBench(temp, key, git, template, servers, files, publish);
             await using var courier = await CourierRunner.StartAsync(bench);
-            var floor = new FloorRunner(bench);
+            var floor = new FloorRunner(bench, atomic: false);
+            var atomicFloor = new FloorRunner(bench, atomic: true);
             var baseline = new BaselineRunner(bench);
-            IDeliveryRunner[] runners = [courier, .. new IDeliveryRunner[] { baseline, floor }.Where(runner => methods.Contains(runner.Method))];
-            if (methods.Contains(floor.Method))
+            IDeliveryRunner[] runners = [courier, .. new IDeliveryRunner[] { baseline, floor, atomicFloor }.Where(runner => methods.Contains(runner.Method))];
+            // Both floors go through the same master connections.
+            var connected = methods.Contains(floor.Method) || methods.Contains(atomicFloor.Method);
+            if (connected)
             {
                 await floor.ConnectAsync();
             }
@@ -61,7 +65,7 @@ internal static class DeliveryBenchmark
             }
             finally
             {
-                if (methods.Contains(floor.Method))
+                if (connected)
                 {
                     await floor.CloseAsync();
                 }
@@ -75,6 +79,7 @@ internal static class DeliveryBenchmark
 
     private static async Task RunIterationAsync(DeliveryBench bench, IDeliveryRunner[] runners, int iteration, DeliveryResults? results)
     {
+        var freeAtStart = bench.FreeBytes();
         var repository = await bench.CopyRepositoryAsync(iteration);
         foreach (var runner in runners)
         {
@@ -88,12 +93,15 @@ internal static class DeliveryBenchmark
         expected = await bench.ChangeOneFileAsync(repository, iteration);
         await MeasureAsync("one file changed");
         await MeasureAsync("nothing changed");
-        bench.DeleteIteration(iteration);
+        bench.DeleteIterationIfShortOfSpace(iteration, freeAtStart);
 
         async Task MeasureAsync(string workload)
         {
             foreach (var runner in order)
             {
+                // The previous run's writes (a first delivery writes the tree once per target) are flushed first, so that
+                // writing them back is not charged to whichever method runs next.
+                await Scripts.FlushDiskAsync();
                 var elapsed = await Measurement.TimeAsync(() => runner.DeliverAsync(repository, iteration));
                 bench.Verify(runner.Method, workload, iteration, expected);
                 results?.Add(workload, runner.Method, elapsed);

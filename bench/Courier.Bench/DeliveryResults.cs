@@ -45,9 +45,12 @@ internal sealed class DeliveryResults(int targets, int files, PublishMode publis
         list.Add(milliseconds);
     }
 
-    public string Header =>
-        $"| workload | targets | {CourierLabel} | baseline | floor | Courier / floor (goal) | baseline / Courier | runs |\n" +
-        "| --- | --- | --- | --- | --- | --- | --- | --- |";
+    // With atomic publish, the atomic floor too: the floor's script building and switching a release per target.
+    public string Header => publish == PublishMode.Atomic
+        ? $"| workload | targets | {CourierLabel} | baseline | floor | Courier / floor (goal) | atomic floor | Courier / atomic floor | baseline / Courier | runs |\n" +
+          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+        : $"| workload | targets | {CourierLabel} | baseline | floor | Courier / floor (goal) | baseline / Courier | runs |\n" +
+          "| --- | --- | --- | --- | --- | --- | --- | --- |";
 
     public string Rows()
     {
@@ -59,11 +62,14 @@ internal sealed class DeliveryResults(int targets, int files, PublishMode publis
             var baseline = Median(workload, "baseline");
             var floor = Median(workload, "floor");
             var mark = double.IsNaN(floor) ? "no floor" : courier / floor <= goal ? "ok" : "over";
+            var atomicFloor = Median(workload, "atomic-floor");
+            var atomicColumns = publish == PublishMode.Atomic ? $" {Ms(atomicFloor)} | {Ratio(courier, atomicFloor)} |" : string.Empty;
             rows.AppendLine(
-                $"| {workload} ({files} files) | {targets} | {Ms(courier)} | {Ms(baseline)} | {Ms(floor)} | {Ratio(courier, floor)} (≤ {goal}, {mark}) | {Ratio(baseline, courier)} | {_timings[(workload, "courier")].Count} |");
+                $"| {workload} ({files} files) | {targets} | {Ms(courier)} | {Ms(baseline)} | {Ms(floor)} | {Ratio(courier, floor)} (≤ {goal}, {mark}) |{atomicColumns} {Ratio(baseline, courier)} | {_timings[(workload, "courier")].Count} |");
         }
 
-        rows.Append($"| Courier host RSS, {targets} targets | idle {IdleRssMiB:0} MiB | peak during deliveries {PeakRssMiB:0} MiB ({PeakBreakdown}) | | | | | |");
+        var emptyCells = publish == PublishMode.Atomic ? " | | | | | | | |" : " | | | | | |";
+        rows.Append($"| Courier host RSS, {targets} targets | idle {IdleRssMiB:0} MiB | peak during deliveries {PeakRssMiB:0} MiB ({PeakBreakdown}){emptyCells}");
         return rows.ToString();
     }
 

@@ -87,10 +87,13 @@ internal sealed class BaselineRunner(DeliveryBench bench) : IDeliveryRunner
         Scripts.RunAsync("baseline.sh", [bench.Temp.Combine("baseline"), repository.Url, "master", bench.Key.PrivateKeyPath, DeliveryBenchmark.Name, .. bench.ScriptTargets(Method, iteration)]);
 }
 
-/// <summary>The hand-tuned script: incremental checkout, <c>rsync -rtz</c> to all targets at once over master connections.</summary>
-internal sealed class FloorRunner(DeliveryBench bench) : IDeliveryRunner
+/// <summary>
+/// The hand-tuned script: incremental checkout, <c>rsync -rtz</c> to all targets at once over master connections; in
+/// place, or (<paramref name="atomic"/>) into a new release per target, hard-linked to the live one, then switched.
+/// </summary>
+internal sealed class FloorRunner(DeliveryBench bench, bool atomic) : IDeliveryRunner
 {
-    public string Method => "floor";
+    public string Method => atomic ? "atomic-floor" : "floor";
 
     // Unix socket paths are limited to 108 bytes: ssh's %C alone is 40, plus its temporary suffix.
     private string Control { get; } = Path.Combine("/tmp", $"cb{Environment.ProcessId}");
@@ -106,12 +109,15 @@ internal sealed class FloorRunner(DeliveryBench bench) : IDeliveryRunner
     }
 
     public Task DeliverAsync(BenchRepository repository, int iteration) =>
-        Scripts.RunAsync("floor.sh", ["deliver", Control, bench.Temp.Combine("floor", $"{iteration + 1}"), repository.Url, "master", bench.Key.PrivateKeyPath, DeliveryBenchmark.Name, .. bench.ScriptTargets(Method, iteration)]);
+        Scripts.RunAsync("floor.sh", [atomic ? "deliver-atomic" : "deliver", Control, bench.Temp.Combine(Method, $"{iteration + 1}"), repository.Url, "master", bench.Key.PrivateKeyPath, DeliveryBenchmark.Name, .. bench.ScriptTargets(Method, iteration)]);
 }
 
 internal static class Scripts
 {
     private static readonly string Folder = Path.Combine(AppContext.BaseDirectory, "scripts");
+
+    /// <summary>Writes every dirty page back to disk (<c>sync</c>), outside any timing.</summary>
+    public static Task FlushDiskAsync() => Cli.Wrap("sync").ExecuteAsync();
 
     public static async Task RunAsync(string script, IReadOnlyList<string> arguments)
     {

@@ -1,7 +1,7 @@
 // Courier's benchmark harness: every scenario runs Courier and a baseline side by side, alternately, in this
 // process, and reports the ratio of their medians (below 1: Courier is faster). Usage:
 //   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [git] [delivery] [storm] [--iterations N]
-//       [--targets 16[,64,200]] [--files 2000] [--file-bytes 10000] [--methods courier,baseline,floor]
+//       [--targets 16[,64,200]] [--files 2000] [--file-bytes 10000] [--methods courier,baseline,floor,atomic-floor]
 //       [--publish in-place|atomic]   (delivery: how Courier's ssh destinations publish; the baseline and the floor never change)
 //       [--pushes 100] [--seconds 5] [--trigger gitlab|api|mixed] [--queue-capacity N]   (storm)
 using System.Globalization;
@@ -45,13 +45,13 @@ if (Wanted("delivery"))
     var targetCounts = (Option("--targets") ?? "16").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture));
     var files = int.Parse(Option("--files") ?? "2000", CultureInfo.InvariantCulture);
     var fileBytes = int.Parse(Option("--file-bytes") ?? "10000", CultureInfo.InvariantCulture);
-    var methods = (Option("--methods") ?? "courier,baseline,floor").Split(',').ToHashSet(StringComparer.Ordinal);
     var publish = (Option("--publish") ?? "in-place").ToLowerInvariant() switch
     {
         "in-place" => PublishMode.InPlace,
         "atomic" => PublishMode.Atomic,
         var other => throw new ArgumentException($"--publish must be in-place or atomic, got {other}."),
     };
+    var methods = (Option("--methods") ?? (publish == PublishMode.Atomic ? "courier,baseline,floor,atomic-floor" : "courier,baseline,floor")).Split(',').ToHashSet(StringComparer.Ordinal);
     var sizes = new List<DeliveryResults>();
     foreach (var targets in targetCounts)
     {

@@ -10,7 +10,7 @@ namespace Courier.Bench;
 /// </summary>
 internal static class ScaleResults
 {
-    private static readonly string[] Methods = ["courier", "floor", "baseline"];
+    private static readonly string[] Methods = ["courier", "floor", "atomic-floor", "baseline"];
 
     public static string Table(IReadOnlyList<DeliveryResults> sizes)
     {
