@@ -14,8 +14,8 @@ internal sealed record ProcessOutcome(int ExitCode, string StandardOutput, strin
 internal sealed class ProcessDeadlineException(string message) : TimeoutException(message);
 
 /// <summary>
-/// Runs the engine's external processes (rsync, ssh probes and tunnels, validation commands): arguments as a list, a deadline and a
-/// cancellation token. On either, the whole process tree is killed; in every case the process is waited for (and so
+/// Runs the engine's external processes (rsync, ssh steps, probes, tunnels and shared connections, validation
+/// commands): arguments as a list, a deadline and a cancellation token. On either, the whole process tree is killed; in every case the process is waited for (and so
 /// reaped) before this returns. Output is kept bounded, and so is the wait for it once the process has ended.
 /// </summary>
 /// <remarks>
@@ -46,16 +46,21 @@ internal sealed class ProcessRunner
         var started = Stopwatch.StartNew();
         using var process = new Process { StartInfo = StartInfo(run) };
         process.Start();
-        try
+        if (!run.OnlyStandardError)
         {
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // It ended (and closed its end) before its input was closed.
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // It ended (and closed its end) before its input was closed.
+            }
         }
 
-        var reading = Task.WhenAll(stdout.ReadToEndAsync(process.StandardOutput), stderr.ReadToEndAsync(process.StandardError));
+        var reading = run.OnlyStandardError
+            ? stderr.ReadToEndAsync(process.StandardError)
+            : Task.WhenAll(stdout.ReadToEndAsync(process.StandardOutput), stderr.ReadToEndAsync(process.StandardError));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (run.Deadline != Timeout.InfiniteTimeSpan)
         {
@@ -90,8 +95,8 @@ internal sealed class ProcessRunner
     {
         var startInfo = new ProcessStartInfo(run.Executable, run.Arguments)
         {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
+            RedirectStandardInput = !run.OnlyStandardError,
+            RedirectStandardOutput = !run.OnlyStandardError,
             RedirectStandardError = true,
             UseShellExecute = false,
         };

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Courier.Core.Processes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,7 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
     private readonly Dictionary<string, SshMasterConnection> _connections = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly CourierSshOptions _options;
+    private readonly ProcessRunner _processes;
     private readonly TimeProvider _time;
     private readonly ILogger<SshConnectionPool> _logger;
     private readonly Lazy<string?> _socketDirectory;
@@ -30,8 +32,9 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
     private int _disposed;
     private long _generation;
 
-    public SshConnectionPool(IOptions<CourierOptions> options, TimeProvider time, ILogger<SshConnectionPool> logger)
+    public SshConnectionPool(IOptions<CourierOptions> options, ProcessRunner processes, TimeProvider time, ILogger<SshConnectionPool> logger)
     {
+        _processes = processes;
         _options = options.Value.Ssh;
         _time = time;
         _logger = logger;
@@ -76,7 +79,7 @@ internal sealed partial class SshConnectionPool : IAsyncDisposable, IDisposable
                 ended = connection;
                 // A socket of its own per connection: closing the one it replaces removes that one's socket only.
                 var socket = Path.Combine(directory, $"{key}.{Interlocked.Increment(ref _generation)}");
-                connection = SshMasterConnection.Start(sshExecutable, sshArguments, destination, socket, _options.ConnectTimeoutSeconds, _time, _logger);
+                connection = SshMasterConnection.Start(_processes, sshExecutable, sshArguments, destination, socket, _options.ConnectTimeoutSeconds, _time, _logger);
                 _connections[key] = connection;
             }
         }

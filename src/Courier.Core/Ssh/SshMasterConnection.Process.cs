@@ -1,72 +1,57 @@
-using System.Diagnostics;
+using System.ComponentModel;
+using Courier.Core.Processes;
 
 namespace Courier.Core.Ssh;
 
-// The master's ssh process: started, its standard error kept, killed with its tree and reaped on close.
+// The master's ssh process, run by ProcessRunner: its standard error kept, killed with its tree and reaped on close.
 internal sealed partial class SshMasterConnection
 {
-    private void Run(string sshExecutable, IReadOnlyList<string> sshArguments)
+    private void Run(ProcessRunner processes, string sshExecutable, IReadOnlyList<string> sshArguments)
     {
         DeleteSocket();
 
-        // Its own Process rather than ProcessRunner: a master lives for minutes, one per target, so only its standard
-        // error is redirected (~22 KB per process; three redirected streams cost ~55 KB, measured). -n makes ssh read
-        // /dev/null and -N writes nothing to standard output.
-        var process = new Process
+        // -n makes ssh read /dev/null and -N writes nothing to standard output: only standard error is redirected.
+        var run = new ProcessRun(sshExecutable, [.. sshArguments, "-o", "ControlMaster=yes", "-o", "ControlPersist=no", "-o", $"ControlPath={_socket}", "-N", "-n", .. DestinationArguments()])
         {
-            StartInfo = new ProcessStartInfo(sshExecutable, [.. sshArguments, "-o", "ControlMaster=yes", "-o", "ControlPersist=no", "-o", $"ControlPath={_socket}", "-N", "-n", .. DestinationArguments()])
-            {
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            },
+            DeadlineName = "the shared connection's close",
+            StandardError = _standardError,
+            OnlyStandardError = true,
         };
+        _process = RunAndReportAsync(processes, run);
+        if (_process.IsCompleted)
+        {
+            return;
+        }
+
+        _ = WatchReadinessAsync();
+        _ = EnforceLoginDeadlineAsync();
+    }
+
+    /// <summary>Runs the process to its end; on <see cref="_stop"/> it is killed with its tree and still reaped, then the cancellation rethrown.</summary>
+    private async Task RunAndReportAsync(ProcessRunner processes, ProcessRun run)
+    {
+        ProcessOutcome outcome;
         try
         {
-            process.Start();
+            outcome = await processes.RunAsync(run, _stop.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        catch (Exception e) when (e is InvalidOperationException or Win32Exception)
         {
-            process.Dispose();
             LogFailed(Destination, e.Message);
             _ready.TrySetResult(false);
             return;
         }
 
-        _process = RunAndReportAsync(process);
-        _ = WatchReadinessAsync();
-        _ = EnforceLoginDeadlineAsync();
-    }
+        var said = _standardError.ToString().Trim();
 
-    /// <summary>Waits for the process; on <see cref="_stop"/> kills its tree and still waits (so it is reaped), then rethrows.</summary>
-    private async Task RunAndReportAsync(Process process)
-    {
-        using (process)
+        // Why it never logged in is written before the waiting runs are woken: they read it at once.
+        if (!_ready.Task.IsCompleted)
         {
-            var reading = _standardError.ReadToEndAsync(process.StandardError);
-            try
-            {
-                await process.WaitForExitAsync(_stop.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                EndTree(process);
-                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                await DrainAsync(reading).ConfigureAwait(false);
-                throw;
-            }
-
-            await DrainAsync(reading).ConfigureAwait(false);
-            var said = _standardError.ToString().Trim();
-
-            // Why it never logged in is written before the waiting runs are woken: they read it at once.
-            if (!_ready.Task.IsCompleted)
-            {
-                NeverLoggedIn(said);
-                _ready.TrySetResult(false);
-            }
-
-            LogEnded(Destination, process.ExitCode, said);
+            NeverLoggedIn(said);
+            _ready.TrySetResult(false);
         }
+
+        LogEnded(Destination, outcome.ExitCode, said);
     }
 
     /// <summary>
@@ -84,29 +69,5 @@ internal sealed partial class SshMasterConnection
         }
 
         FailedAt = _time.GetUtcNow();
-    }
-
-    /// <summary>The rest of ssh's standard error after it exited; bounded, in case something it started still holds the pipe.</summary>
-    private static async Task DrainAsync(Task reading)
-    {
-        try
-        {
-            await reading.WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-        }
-    }
-
-    private static void EndTree(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // It has exited already.
-        }
     }
 }

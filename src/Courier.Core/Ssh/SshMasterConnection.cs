@@ -1,3 +1,4 @@
+using Courier.Core.Processes;
 using Microsoft.Extensions.Logging;
 
 namespace Courier.Core.Ssh;
@@ -47,10 +48,10 @@ internal sealed partial class SshMasterConnection
     private TimeSpan LoginDeadline => TimeSpan.FromSeconds(2 * _connectTimeoutSeconds);
 
     /// <summary>Starts <c>ssh -M -N</c> to <paramref name="destination"/>; it is ended when not logged in within twice <paramref name="connectTimeoutSeconds"/>.</summary>
-    public static SshMasterConnection Start(string sshExecutable, IReadOnlyList<string> sshArguments, string destination, string socket, int connectTimeoutSeconds, TimeProvider time, ILogger logger)
+    public static SshMasterConnection Start(ProcessRunner processes, string sshExecutable, IReadOnlyList<string> sshArguments, string destination, string socket, int connectTimeoutSeconds, TimeProvider time, ILogger logger)
     {
         var connection = new SshMasterConnection(destination, socket, connectTimeoutSeconds, time, logger);
-        connection.Run(sshExecutable, sshArguments);
+        connection.Run(processes, sshExecutable, sshArguments);
         return connection;
     }
 
