@@ -1,7 +1,7 @@
 namespace Courier.Core.Updates;
 
-/// <summary>The lanes (one per key) and runs of <see cref="CoalescingRunner{TResult}"/>, and the wait for quiet between runs.</summary>
-internal sealed partial class CoalescingRunner<TResult>
+/// <summary>The lanes (one per key) and runs of <see cref="CoalescingRunner{TKey, TMergeKey, TResult}"/>, and the wait for quiet between runs.</summary>
+internal sealed partial class CoalescingRunner<TKey, TMergeKey, TResult>
 {
     /// <summary>Waits until no request has come to the lane for the quiet period, or for the maximum delay.</summary>
     private async Task WaitForQuietAsync(Lane lane)
@@ -31,9 +31,9 @@ internal sealed partial class CoalescingRunner<TResult>
         }
     }
 
-    private sealed class Lane(string key)
+    private sealed class Lane(TKey key)
     {
-        public string Key { get; } = key;
+        public TKey Key { get; } = key;
 
         public long LastRequest { get; set; }
 
@@ -42,9 +42,9 @@ internal sealed partial class CoalescingRunner<TResult>
         public bool Active { get; set; }
     }
 
-    private sealed class Run(string mergeKey)
+    private sealed class Run(TMergeKey mergeKey)
     {
-        public string MergeKey { get; } = mergeKey;
+        public TMergeKey MergeKey { get; } = mergeKey;
 
         public Func<CancellationToken, Task<TResult>> Work { get; set; } = null!;
 

@@ -9,11 +9,15 @@ namespace Courier.Core.Updates;
 /// A run that waited behind another starts once no request has come for the quiet period (at most the maximum delay
 /// after the run before it ended), so a storm of requests makes one run after it, not one per run's length.
 /// </summary>
+/// <typeparam name="TKey">What runs one at a time (a source's id; a set of triggers).</typeparam>
+/// <typeparam name="TMergeKey">Which requests of a key fold together (what is delivered where).</typeparam>
 /// <typeparam name="TResult">What a run produces.</typeparam>
-internal sealed partial class CoalescingRunner<TResult>
+internal sealed partial class CoalescingRunner<TKey, TMergeKey, TResult>
+    where TKey : notnull
+    where TMergeKey : notnull
 {
     private readonly Lock _lock = new();
-    private readonly Dictionary<string, Lane> _lanes = new(StringComparer.Ordinal);
+    private readonly Dictionary<TKey, Lane> _lanes = [];
     private readonly SemaphoreSlim? _slots;
     private readonly HashSet<Task> _drains = [];
     private readonly CoalescingOptions _delays;
@@ -32,7 +36,7 @@ internal sealed partial class CoalescingRunner<TResult>
     }
 
     /// <summary>Raised (outside any lock) when a request was folded into a pending run.</summary>
-    public event Action<string>? Coalesced;
+    public event Action<TKey>? Coalesced;
 
     /// <summary>Runs started or pending, over all keys.</summary>
     public int Count
@@ -47,7 +51,7 @@ internal sealed partial class CoalescingRunner<TResult>
     }
 
     /// <summary>Whether a run of <paramref name="key"/> is started or pending.</summary>
-    public bool IsActive(string key)
+    public bool IsActive(TKey key)
     {
         lock (_lock)
         {
@@ -71,14 +75,14 @@ internal sealed partial class CoalescingRunner<TResult>
     /// Runs <paramref name="work"/> for <paramref name="key"/>, or joins the pending run of the key and merge key.
     /// The run is cancelled when every caller waiting for it has cancelled.
     /// </summary>
-    public Task<TResult> RunAsync(string key, string mergeKey, Func<CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
+    public Task<TResult> RunAsync(TKey key, TMergeKey mergeKey, Func<CancellationToken, Task<TResult>> work, CancellationToken cancellationToken) =>
         TryRun(key, mergeKey, work, int.MaxValue, cancellationToken) ?? throw new InvalidOperationException("unreachable: no run limit");
 
     /// <summary>
     /// As <see cref="RunAsync"/>, but refuses (returns <see langword="null"/>) when the request would add a run while
     /// <paramref name="maxRuns"/> runs are started or pending. Joining a pending run is always accepted.
     /// </summary>
-    public Task<TResult>? TryRun(string key, string mergeKey, Func<CancellationToken, Task<TResult>> work, int maxRuns, CancellationToken cancellationToken)
+    public Task<TResult>? TryRun(TKey key, TMergeKey mergeKey, Func<CancellationToken, Task<TResult>> work, int maxRuns, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(mergeKey);
@@ -95,7 +99,7 @@ internal sealed partial class CoalescingRunner<TResult>
                 lane = new Lane(key);
             }
 
-            var pending = lane.Waiting.FirstOrDefault(r => r.MergeKey == mergeKey && r.Waiters > 0);
+            var pending = lane.Waiting.FirstOrDefault(r => EqualityComparer<TMergeKey>.Default.Equals(r.MergeKey, mergeKey) && r.Waiters > 0);
             joined = pending is not null;
             if (pending is null && _runs >= maxRuns)
             {

@@ -55,7 +55,7 @@ internal sealed partial class CourierUpdater
         var destinations = configuration.LoadDestinations();
         var sourceReport = await coordinator.UpdateAsync(
             source,
-            SourceUpdateCoordinator.Rollback,
+            DeliveryScope.Rollback,
             trigger,
             async ct =>
             {

@@ -18,8 +18,8 @@ internal sealed partial class CourierUpdater
         Func<ISource, Snapshot, RolloutPlan?, CancellationToken, Task<Delivered>> Deliver);
 
     /// <summary>One update of a source at a time: a trigger arriving meanwhile joins the source's pending update.</summary>
-    private Task<SourceReport> UpdateSourceAsync(SourceRun run, string deliveryKey, string trigger, CancellationToken cancellationToken) =>
-        coordinator.UpdateAsync(run.Source, deliveryKey, trigger, ct => PullAndDeliverWithinDeadlineAsync(run, ct), cancellationToken);
+    private Task<SourceReport> UpdateSourceAsync(SourceRun run, DeliveryScope scope, string trigger, CancellationToken cancellationToken) =>
+        coordinator.UpdateAsync(run.Source, scope, trigger, ct => PullAndDeliverWithinDeadlineAsync(run, ct), cancellationToken);
 
     /// <summary>One run of a source's update, ended at <c>Courier:Timeouts:Update</c>: a hung source costs itself only.</summary>
     private async Task<SourceReport> PullAndDeliverWithinDeadlineAsync(SourceRun run, CancellationToken cancellationToken)

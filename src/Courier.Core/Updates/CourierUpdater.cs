@@ -33,9 +33,6 @@ internal sealed partial class CourierUpdater(
     /// <summary>This member's name in reports; null on a single node.</summary>
     private string? Member => membership.IsClustered ? membership.MemberName : null;
 
-    /// <summary>The delivery key of dry runs: a dry run never joins a real update of a source, nor a real update a dry run.</summary>
-    internal const string DryRunDeliveries = "dry-run destinations";
-
     private static readonly DeliveryOptions DryRunOptions = new() { DryRun = true };
 
     /// <summary>Delivers the sources <paramref name="trigger"/> concerns to their destinations.</summary>
@@ -55,7 +52,7 @@ internal sealed partial class CourierUpdater(
         var destinations = new Lazy<LoadedDestinations>(configuration.LoadDestinations, LazyThreadSafetyMode.ExecutionAndPublication);
         return RunAsync(
             string.Join(" or ", triggers.Select(Describe)),
-            SourceUpdateCoordinator.ConfiguredDestinations,
+            DeliveryScope.ConfiguredDestinations,
             triggers,
             async (source, snapshot, rollout, ct) => rollout is null
                 ? new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, DeliveryOptions.Default, ct).ConfigureAwait(false))
@@ -87,7 +84,7 @@ internal sealed partial class CourierUpdater(
         var status = new Lazy<Task<CourierStatus>>(async () => StatusBuilder.Build(await history.AllAsync(CancellationToken.None).ConfigureAwait(false), time.GetUtcNow()), LazyThreadSafetyMode.ExecutionAndPublication);
         return await RunAsync(
             string.Join(" or ", triggers.Select(Describe)),
-            DryRunDeliveries,
+            DeliveryScope.DryRun,
             triggers,
             async (source, snapshot, _, ct) =>
             {
@@ -112,7 +109,7 @@ internal sealed partial class CourierUpdater(
         var login = configuration.DefaultSshLogin();
         return RunAsync(
             $"update_hermes {target}",
-            $"update_hermes {target}",
+            DeliveryScope.HermesAddress(target),
             [UpdateTrigger.All],
             async (source, snapshot, _, ct) =>
             {
@@ -124,7 +121,7 @@ internal sealed partial class CourierUpdater(
 
     private async Task<UpdateReport> RunAsync(
         string triggerName,
-        string deliveryKey,
+        DeliveryScope deliveryScope,
         IReadOnlyList<UpdateTrigger> triggers,
         Func<ISource, Snapshot, RolloutPlan?, CancellationToken, Task<Delivered>> deliver,
         CancellationToken cancellationToken,
@@ -144,7 +141,7 @@ internal sealed partial class CourierUpdater(
         await Parallel.ForEachAsync(
             Enumerable.Range(0, matching.Count),
             parallel,
-            async (index, ct) => reports[index] = await UpdateSourceAsync(new SourceRun(matching[index], loaded.ValidationOf(matching[index]), loaded.RolloutOf(matching[index]), dryRun, deliver), deliveryKey, triggerName, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (index, ct) => reports[index] = await UpdateSourceAsync(new SourceRun(matching[index], loaded.ValidationOf(matching[index]), loaded.RolloutOf(matching[index]), dryRun, deliver), deliveryScope, triggerName, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         var report = new UpdateReport(triggerName, startedAt, stopwatch.Elapsed, errors, reports) { Id = id, DryRun = dryRun, Member = Member };
         foreach (var error in report.Sources.SelectMany(Errors))

@@ -16,14 +16,8 @@ namespace Courier.Core.Updates;
 /// </summary>
 internal sealed class SourceUpdateCoordinator
 {
-    /// <summary>The delivery key of updates to the configured destinations (the only ones that count as delivered).</summary>
-    public const string ConfiguredDestinations = "destinations";
-
-    /// <summary>The delivery key of a requested rollback (<c>POST /rollback</c>): a revision of its own to the configured destinations.</summary>
-    public const string Rollback = "rollback";
-
     private readonly SemaphoreSlim _slots;
-    private readonly CoalescingRunner<SourceReport> _runner;
+    private readonly CoalescingRunner<string, DeliveryScope, SourceReport> _runner;
     private readonly Counter<long> _coalesced;
     private readonly ConcurrentDictionary<string, string> _delivered = new(StringComparer.Ordinal);
     private readonly ClusterSourceGate _gate;
@@ -38,7 +32,7 @@ internal sealed class SourceUpdateCoordinator
         _gate = gate;
         _lockWait = options.Value.Timeouts.Update;
         _slots = new SemaphoreSlim(options.Value.MaxParallelSources, options.Value.MaxParallelSources);
-        _runner = new CoalescingRunner<SourceReport>(_slots, options.Value.Coalescing);
+        _runner = new CoalescingRunner<string, DeliveryScope, SourceReport>(_slots, options.Value.Coalescing);
         _coalesced = meter.Meter.CreateCounter<long>("courier.triggers.coalesced", unit: "{trigger}", description: "Triggers folded into an update already waiting: a queued one (the host's queue) or a source's pending run.");
         _runner.Coalesced += _ => RecordCoalesced();
     }
@@ -48,31 +42,29 @@ internal sealed class SourceUpdateCoordinator
 
     /// <summary>
     /// Updates <paramref name="source"/> with <paramref name="update"/>, or joins the pending update of the source
-    /// with the same <paramref name="deliveryKey"/> (what is delivered where: the configured destinations, or one
-    /// hermes address). The report always comes from a pull that started after this call. <paramref name="trigger"/>
+    /// with the same <paramref name="scope"/> (what is delivered where: the configured destinations, or one hermes
+    /// address). The report always comes from a pull that started after this call. <paramref name="trigger"/>
     /// says what asked for it, in the cluster's pending triggers and run records.
     /// </summary>
-    public Task<SourceReport> UpdateAsync(ISource source, string deliveryKey, string trigger, Func<CancellationToken, Task<SourceReport>> update, CancellationToken cancellationToken)
+    public Task<SourceReport> UpdateAsync(ISource source, DeliveryScope scope, string trigger, Func<CancellationToken, Task<SourceReport>> update, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(scope);
         ArgumentNullException.ThrowIfNull(update);
         var id = source.Id;
         return _runner.RunAsync(
             id,
-            deliveryKey,
+            scope,
             async ct =>
             {
                 // Only the configured destinations are shared by the cluster's members: a dry run changes nothing, and
                 // /update_hermes (an agent starting) must work on every member even while the cluster cannot be used.
                 // A rollback delivers a revision of its own, so it waits for the lock instead of leaving a pending trigger.
-                var report = deliveryKey switch
-                {
-                    ConfiguredDestinations => await _gate.RunAsync(source, trigger, update, ct).ConfigureAwait(false),
-                    Rollback => await _gate.RunWaitingAsync(source, _lockWait, update, ct).ConfigureAwait(false),
-                    _ => await update(ct).ConfigureAwait(false),
-                };
+                var report = scope == DeliveryScope.ConfiguredDestinations ? await _gate.RunAsync(source, trigger, update, ct).ConfigureAwait(false)
+                    : scope == DeliveryScope.Rollback ? await _gate.RunWaitingAsync(source, _lockWait, update, ct).ConfigureAwait(false)
+                    : await update(ct).ConfigureAwait(false);
                 // A held source's report succeeds with nothing delivered: its targets do not have that revision.
-                if (deliveryKey == ConfiguredDestinations && report.Succeeded && report.Held is null && report.Revision is { } revision)
+                if (scope == DeliveryScope.ConfiguredDestinations && report.Succeeded && report.Held is null && report.Revision is { } revision)
                 {
                     _delivered[id] = revision;
                 }

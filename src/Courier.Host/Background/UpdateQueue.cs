@@ -25,7 +25,7 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<UpdateQueue> _logger;
     private readonly StartupUpdate _startup;
-    private readonly CoalescingRunner<UpdateReport?> _runner;
+    private readonly CoalescingRunner<TriggerSet, TriggerSet, UpdateReport?> _runner;
     private readonly CancellationTokenSource _abort = new();
     private readonly ConcurrentDictionary<Task, string> _accepted = new();
     private volatile bool _stopping;
@@ -40,7 +40,7 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
         _logger = logger;
 
         // The queue folds a hook storm before the engine sees it: its waiting update waits for quiet too.
-        _runner = new CoalescingRunner<UpdateReport?>(delays: options.Value.Coalescing);
+        _runner = new CoalescingRunner<TriggerSet, TriggerSet, UpdateReport?>(delays: options.Value.Coalescing);
         _runner.Coalesced += _ => coordinator.RecordCoalesced();
         meter.Meter.CreateObservableGauge("courier.queue.length", () => _runner.Count, unit: "{update}", description: "Queued updates running or waiting.");
     }
@@ -57,8 +57,8 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
             return false;
         }
 
-        var key = string.Join('\n', triggers.Select(trigger => trigger.ToString()));
-        var accepted = _runner.TryRun(key, "queued", ct => RunAsync(reason, triggers, ct), _options.Value.QueueCapacity, _abort.Token);
+        var key = new TriggerSet(triggers);
+        var accepted = _runner.TryRun(key, key, ct => RunAsync(reason, triggers, ct), _options.Value.QueueCapacity, _abort.Token);
         if (accepted is null)
         {
             LogRefused(reason, _options.Value.QueueCapacity);

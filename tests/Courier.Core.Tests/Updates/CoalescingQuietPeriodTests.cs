@@ -13,7 +13,7 @@ public sealed class CoalescingQuietPeriodTests
     [Fact]
     public async Task A_hundred_requests_while_a_run_goes_on_make_one_more_run_with_the_newest_work_after_a_second_of_quiet()
     {
-        var runner = new CoalescingRunner<int>(delays: Delays, time: _time);
+        var runner = new CoalescingRunner<string, string, int>(delays: Delays, time: _time);
         var (first, release) = await StartHeldRunAsync(runner);
 
         var storm = new List<Task<int>>();
@@ -44,7 +44,7 @@ public sealed class CoalescingQuietPeriodTests
     [Fact]
     public async Task Requests_that_never_stop_start_the_pending_run_after_the_maximum_delay()
     {
-        var runner = new CoalescingRunner<int>(delays: Delays, time: _time);
+        var runner = new CoalescingRunner<string, string, int>(delays: Delays, time: _time);
         var (first, release) = await StartHeldRunAsync(runner);
         var pending = runner.RunAsync("source", "destinations", _ => Task.FromResult(Record(1)), CancellationToken.None);
         release.SetResult();
@@ -71,7 +71,7 @@ public sealed class CoalescingQuietPeriodTests
     [Fact]
     public async Task The_first_request_of_an_idle_key_runs_at_once()
     {
-        var runner = new CoalescingRunner<int>(delays: Delays, time: _time);
+        var runner = new CoalescingRunner<string, string, int>(delays: Delays, time: _time);
 
         var result = await runner.RunAsync("source", "destinations", _ => Task.FromResult(Record(7)), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
 
@@ -79,7 +79,7 @@ public sealed class CoalescingQuietPeriodTests
     }
 
     /// <summary>Starts run 0 of the key and holds it until the returned source is set.</summary>
-    private async Task<(Task<int> Run, TaskCompletionSource Release)> StartHeldRunAsync(CoalescingRunner<int> runner)
+    private async Task<(Task<int> Run, TaskCompletionSource Release)> StartHeldRunAsync(CoalescingRunner<string, string, int> runner)
     {
         var going = new TaskCompletionSource();
         var release = new TaskCompletionSource();
