@@ -20,6 +20,7 @@ scripts/template-e2e.sh "$(pwd)/$results" || status=$?
 # The bench harness at its smallest, so docs/performance.md's commands that rerun the measurements keep working. It prints
 # figures and never asserts them; it fails only when a delivery is wrong.
 dotnet run -c Release --no-build --project bench/Courier.Bench -- delivery --targets 2 --files 20 --iterations 1 --methods courier,baseline,floor || status=$?
+dotnet run -c Release --no-build --project bench/Courier.Bench -- delivery --targets 2 --files 20 --iterations 1 --publish atomic || status=$?
 dotnet run -c Release --no-build --project bench/Courier.Bench -- storm --targets 2 --files 20 || status=$?
 
 passed=0; failed=0; skipped=0
