@@ -37,21 +37,8 @@ public sealed class CourierOptions
     /// </summary>
     public int MaxParallelDestinations { get; set; } = 32;
 
-    /// <summary>
-    /// The secret GitLab sends in <c>X-Gitlab-Token</c>; when set, web hook calls without it are refused.
-    /// Never logged.
-    /// </summary>
-    public string? GitLabToken { get; set; }
-
     /// <summary>How many sources are pulled and delivered at once, over all updates (one update of a source runs at a time).</summary>
     public int MaxParallelSources { get; set; } = 4;
-
-    /// <summary>
-    /// How many queued updates (web hooks, start-up, polling) may be running or waiting at once. Updates with the
-    /// same triggers fold into one waiting update, so this is the number of different things waiting; when it is
-    /// reached, a hook is answered 503 with Retry-After and its sender tries again.
-    /// </summary>
-    public int QueueCapacity { get; set; } = 256;
 
     /// <summary>How long running deliveries may go on after SIGTERM before they are cancelled and their processes killed.</summary>
     public TimeSpan ShutdownGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
@@ -70,15 +57,6 @@ public sealed class CourierOptions
 
     /// <summary>Retries of transient transfer failures (section <c>Courier:Retries</c>).</summary>
     public CourierRetryOptions Retries { get; set; } = new();
-
-    /// <summary>Who may call the API (section <c>Courier:Api</c>).</summary>
-    public CourierApiOptions Api { get; set; } = new();
-
-    /// <summary>Limits of <c>/update_hermes</c> (section <c>Courier:UpdateHermes</c>).</summary>
-    public UpdateHermesOptions UpdateHermes { get; set; } = new();
-
-    /// <summary>Web hook secrets (section <c>Courier:WebHooks</c>).</summary>
-    public WebHookOptions WebHooks { get; set; } = new();
 
     /// <summary>The report history (section <c>Courier:Reports</c>).</summary>
     public CourierReportOptions Reports { get; set; } = new();

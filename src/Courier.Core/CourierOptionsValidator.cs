@@ -62,9 +62,10 @@ internal sealed class CourierOptionsValidator : IValidateOptions<CourierOptions>
             failures.Add($"Courier:Coalescing:MaxDelay must be from Courier:Coalescing:QuietPeriod ({options.Coalescing.QuietPeriod}) to 01:00:00, got {options.Coalescing.MaxDelay}.");
         }
 
-        if (options.QueueCapacity is < 1 or > 100_000)
+        if (options.Ssh.KnownHostsFile is { Length: > 0 } knownHosts
+            && (!Path.IsPathRooted(knownHosts) || !File.Exists(knownHosts) || knownHosts.Any(char.IsWhiteSpace)))
         {
-            failures.Add($"Courier:QueueCapacity must be from 1 to 100000, got {options.QueueCapacity}.");
+            failures.Add($"Courier:Ssh:KnownHostsFile must be an existing file named by an absolute path without spaces, got \"{knownHosts}\".");
         }
 
         if (options.ShutdownGracePeriod < TimeSpan.Zero || options.ShutdownGracePeriod > TimeSpan.FromHours(1))

@@ -3,7 +3,6 @@ using Courier.Core;
 using Courier.Core.Cluster;
 using Courier.Core.Configuration;
 using Courier.Core.Processes;
-using Courier.Core.Security;
 using Courier.Core.Diagnostics;
 using Courier.Core.History;
 using Courier.Core.Rollouts;
@@ -33,8 +32,6 @@ public static class CourierServiceCollectionExtensions
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CourierOptions>, CourierOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CourierOptions>, SecurityOptionsValidator>());
-        services.TryAddSingleton<HermesTargetPolicy>();
         services.AddLogging();
         services.AddHttpClient();
         services.TryAddSingleton(TimeProvider.System);

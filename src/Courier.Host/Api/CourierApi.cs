@@ -1,6 +1,5 @@
 using Courier.Core;
 using Courier.Core.History;
-using Courier.Core.Security;
 using Courier.Core.Updates;
 using Courier.Host.Security;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +20,7 @@ internal static class CourierApi
         app.MapGet("/health", () => Results.Text(Ok));
         app.MapGet("/hermes_address", HermesAddressOfThisCourier);
 
-        var apiBodyLimit = app.ServiceProvider.GetRequiredService<IOptions<CourierOptions>>().Value.Api.MaxBodyBytes;
+        var apiBodyLimit = app.ServiceProvider.GetRequiredService<IOptions<CourierHostOptions>>().Value.Api.MaxBodyBytes;
         var updates = app.MapGroup(string.Empty)
             .AddEndpointFilter(AnswerBadRequests)
             .RequireAuthorization(CourierSecurityExtensions.CallerPolicy)

@@ -1,5 +1,5 @@
 using Courier.Core;
-using Courier.Core.Triggers;
+using Courier.Host.Triggers;
 using Courier.Host.Background;
 using Courier.Host.Security;
 using Microsoft.AspNetCore.Mvc;
@@ -16,7 +16,7 @@ internal static partial class WebHookApi
 {
     public static IEndpointRouteBuilder MapWebHooks(this IEndpointRouteBuilder app)
     {
-        var settings = app.ServiceProvider.GetRequiredService<IOptions<CourierOptions>>().Value;
+        var settings = app.ServiceProvider.GetRequiredService<IOptions<CourierHostOptions>>().Value;
         var tolerance = TimeSpan.FromSeconds(settings.WebHooks.TimestampToleranceSeconds);
         IWebHookProvider[] providers =
         [

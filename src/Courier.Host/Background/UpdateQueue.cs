@@ -12,7 +12,7 @@ namespace Courier.Host.Background;
 /// deliveries (GitLab gives a hook 10 seconds) and polling. Updates for different triggers run side by side (the
 /// engine bounds the sources running at once and runs one update of a source at a time); updates with the same
 /// triggers fold into one waiting update. An accepted update is never dropped while the process lives; when
-/// <see cref="CourierOptions.QueueCapacity"/> updates are running or waiting, new ones are refused (503).
+/// <see cref="CourierHostOptions.QueueCapacity"/> updates are running or waiting, new ones are refused (503).
 /// On shutdown, running updates get <see cref="CourierOptions.ShutdownGracePeriod"/>, then are cancelled (the
 /// transfer kills its processes); updates still waiting are not started.
 /// </summary>
@@ -22,6 +22,7 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
     private readonly CourierUpdater _updater;
     private readonly SourceUpdateCoordinator _coordinator;
     private readonly IOptions<CourierOptions> _options;
+    private readonly int _capacity;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<UpdateQueue> _logger;
     private readonly StartupUpdate _startup;
@@ -30,8 +31,9 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
     private readonly ConcurrentDictionary<Task, string> _accepted = new();
     private volatile bool _stopping;
 
-    public UpdateQueue(CourierUpdater updater, SourceUpdateCoordinator coordinator, CourierMeter meter, IOptions<CourierOptions> options, IHostApplicationLifetime lifetime, StartupUpdate startup, ILogger<UpdateQueue> logger)
+    public UpdateQueue(CourierUpdater updater, SourceUpdateCoordinator coordinator, CourierMeter meter, IOptions<CourierOptions> options, IOptions<CourierHostOptions> hostOptions, IHostApplicationLifetime lifetime, StartupUpdate startup, ILogger<UpdateQueue> logger)
     {
+        _capacity = hostOptions.Value.QueueCapacity;
         _startup = startup;
         _updater = updater;
         _coordinator = coordinator;
@@ -58,10 +60,10 @@ internal sealed partial class UpdateQueue : BackgroundService, IUpdateQueue
         }
 
         var key = new TriggerSet(triggers);
-        var accepted = _runner.TryRun(key, key, ct => RunAsync(reason, triggers, ct), _options.Value.QueueCapacity, _abort.Token);
+        var accepted = _runner.TryRun(key, key, ct => RunAsync(reason, triggers, ct), _capacity, _abort.Token);
         if (accepted is null)
         {
-            LogRefused(reason, _options.Value.QueueCapacity);
+            LogRefused(reason, _capacity);
             return false;
         }
 

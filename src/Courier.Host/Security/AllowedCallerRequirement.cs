@@ -1,5 +1,4 @@
 using Courier.Core;
-using Courier.Core.Security;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +13,7 @@ namespace Courier.Host.Security;
 internal sealed record AllowedCallerRequirement(string? WebHookProvider) : IAuthorizationRequirement;
 
 /// <summary>Decides <see cref="AllowedCallerRequirement"/>.</summary>
-internal sealed class AllowedCallerHandler(IOptions<CourierOptions> options, WebHookSecrets secrets) : AuthorizationHandler<AllowedCallerRequirement>
+internal sealed class AllowedCallerHandler(IOptions<CourierHostOptions> options, WebHookSecrets secrets) : AuthorizationHandler<AllowedCallerRequirement>
 {
     /// <summary>Marks a refusal that is about a wrong token (401), not about the caller's network (403).</summary>
     public const string WrongTokenReason = "The bearer token matches none of Courier:Api:Tokens.";

@@ -17,7 +17,7 @@ internal sealed class BearerTokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> schemeOptions,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    IOptions<CourierOptions> courierOptions)
+    IOptions<CourierHostOptions> courierOptions)
     : AuthenticationHandler<AuthenticationSchemeOptions>(schemeOptions, loggerFactory, encoder)
 {
     public const string SchemeName = "CourierBearer";

@@ -1,7 +1,8 @@
 using Courier.Core;
-using Courier.Core.Security;
+using Courier.Host.Triggers;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.Options;
 
 namespace Courier.Host.Security;
 
@@ -16,9 +17,12 @@ internal static class CourierSecurityExtensions
 
     public static WebApplicationBuilder AddCourierSecurity(this WebApplicationBuilder builder)
     {
-        var settings = builder.Configuration.GetSection(CourierOptions.SectionName).Get<CourierOptions>() ?? new CourierOptions();
+        var settings = builder.Configuration.GetSection(CourierOptions.SectionName).Get<CourierHostOptions>() ?? new CourierHostOptions();
+        builder.Services.AddOptions<CourierHostOptions>().Bind(builder.Configuration.GetSection(CourierOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<CourierHostOptions>, HostOptionsValidator>();
+        builder.Services.AddSingleton<HermesTargetPolicy>();
         builder.Services.AddSingleton<WebHookSecrets>();
-        builder.Services.AddSingleton<Courier.Core.Triggers.WebHookDeliveryLog>();
+        builder.Services.AddSingleton<WebHookDeliveryLog>();
         builder.Services.AddSingleton<IAuthorizationHandler, AllowedCallerHandler>();
         builder.Services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, AccessDeniedResultHandler>();
         builder.Services.AddAuthentication(BearerTokenAuthenticationHandler.SchemeName)
@@ -56,7 +60,7 @@ internal static class CourierSecurityExtensions
     /// <summary>Forwarded headers (only from known proxies), then routing, authentication and authorization.</summary>
     public static WebApplication UseCourierSecurity(this WebApplication app)
     {
-        var settings = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CourierOptions>>().Value;
+        var settings = app.Services.GetRequiredService<IOptions<CourierHostOptions>>().Value;
         if (settings.Api.KnownProxies.Count > 0)
         {
             app.UseForwardedHeaders();

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace Courier.Host.Security;
 
 /// <summary>Which web hook providers have a secret configured (their hooks are verified, so any address may send them).</summary>
-internal sealed class WebHookSecrets(IOptions<CourierOptions> options)
+internal sealed class WebHookSecrets(IOptions<CourierHostOptions> options)
 {
     public bool IsConfigured(string provider)
     {

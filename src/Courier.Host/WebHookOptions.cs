@@ -1,7 +1,7 @@
-namespace Courier.Core;
+namespace Courier.Host;
 
 /// <summary>Secrets and limits of the web hooks (section <c>Courier:WebHooks</c>). Secrets are never logged.</summary>
-public sealed class WebHookOptions
+internal sealed class WebHookOptions
 {
     /// <summary>
     /// GitLab's signing token (<c>webhook-signature: v1,...</c>, Standard Webhooks); a <c>whsec_</c> prefix means

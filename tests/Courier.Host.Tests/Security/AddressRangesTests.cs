@@ -1,9 +1,9 @@
 using System.Net;
 using Courier.Core;
-using Courier.Core.Security;
+using Courier.Host.Security;
 using Microsoft.Extensions.Options;
 
-namespace Courier.Core.Tests.Security;
+namespace Courier.Host.Tests.Security;
 
 public sealed class AddressRangesTests
 {
@@ -62,7 +62,7 @@ public sealed class AddressRangesTests
     [InlineData("etc/opt", "absolute")]
     public void Update_hermes_paths_must_be_normalised_and_under_an_allowed_path(string path, string? error)
     {
-        var policy = new HermesTargetPolicy(Options.Create(new CourierOptions()));
+        var policy = new HermesTargetPolicy(Options.Create(new CourierHostOptions()));
 
         var message = policy.CheckPath(path);
 
@@ -79,7 +79,7 @@ public sealed class AddressRangesTests
     [Fact]
     public async Task A_target_outside_the_allowed_targets_is_forbidden_and_a_name_is_replaced_by_its_checked_address()
     {
-        var policy = new HermesTargetPolicy(Options.Create(new CourierOptions()));
+        var policy = new HermesTargetPolicy(Options.Create(new CourierHostOptions()));
 
         var outside = await policy.CheckAsync(HermesAddress.Parse("203.0.113.9:22", "/etc/opt"), CancellationToken.None);
         var byName = await policy.CheckAsync(HermesAddress.Parse("localhost:2222", "/etc/opt"), CancellationToken.None);

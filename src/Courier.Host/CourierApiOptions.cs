@@ -1,7 +1,7 @@
-namespace Courier.Core;
+namespace Courier.Host;
 
 /// <summary>Who may call the HTTP API's mutating endpoints (section <c>Courier:Api</c>).</summary>
-public sealed class CourierApiOptions
+internal sealed class CourierApiOptions
 {
     /// <summary>
     /// The networks allowed without credentials: loopback, RFC 1918, RFC 4193 (<c>fc00::/7</c>) and link-local,

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Courier.Core.Triggers;
+namespace Courier.Host.Triggers;
 
 /// <summary>
 /// Gitea and Forgejo hooks of type "Gitea"/"Forgejo" (<c>/web_hook/gitea</c>, content type <c>application/json</c>):

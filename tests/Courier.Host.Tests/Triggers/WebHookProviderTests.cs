@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Courier.Core.Triggers;
+using Courier.Host.Triggers;
 
-namespace Courier.Core.Tests.Triggers;
+namespace Courier.Host.Tests.Triggers;
 
 public sealed class WebHookProviderTests
 {

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Courier.Core.Triggers;
+namespace Courier.Host.Triggers;
 
 /// <summary>
 /// GitLab project, group and system hooks (<c>/gitlab_web_hook</c>, <c>/web_hook/gitlab</c>): the secret token

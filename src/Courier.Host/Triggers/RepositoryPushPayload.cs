@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Courier.Core.Triggers;
+namespace Courier.Host.Triggers;
 
 /// <summary>
 /// The push payload GitHub and Gitea/Forgejo share: <c>ref</c> (<c>refs/heads/BRANCH</c>), <c>deleted</c> or an

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Courier.Core.Security;
+namespace Courier.Host.Security;
 
 /// <summary>A list of CIDR networks read from a setting, matching IPv4, IPv6 and IPv4-mapped IPv6 addresses.</summary>
 internal sealed class AddressRanges

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Courier.Core.Triggers;
+namespace Courier.Host.Triggers;
 
 /// <summary>
 /// Delivery ids seen in the last hour, so a provider's retry (or a replayed call) is acknowledged without

@@ -1,11 +1,11 @@
 using Microsoft.Extensions.Options;
 
-namespace Courier.Core.Security;
+namespace Courier.Host.Security;
 
-/// <summary>Checks the security settings at start-up: a bad network, path, token or limit stops the host naming the setting.</summary>
-internal sealed class SecurityOptionsValidator : IValidateOptions<CourierOptions>
+/// <summary>Checks the host's settings at start-up: a bad network, path, token or limit stops the host naming the setting.</summary>
+internal sealed class HostOptionsValidator : IValidateOptions<CourierHostOptions>
 {
-    public ValidateOptionsResult Validate(string? name, CourierOptions options)
+    public ValidateOptionsResult Validate(string? name, CourierHostOptions options)
     {
         var failures = new List<string>();
         CheckRanges(options.Api.EffectiveAllowedNetworks, "Courier:Api:AllowedNetworks", failures);
@@ -29,12 +29,6 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<CourierOptions
             }
         }
 
-        if (options.Ssh.KnownHostsFile is { Length: > 0 } knownHosts
-            && (!Path.IsPathRooted(knownHosts) || !File.Exists(knownHosts) || knownHosts.Any(char.IsWhiteSpace)))
-        {
-            failures.Add($"Courier:Ssh:KnownHostsFile must be an existing file named by an absolute path without spaces, got \"{knownHosts}\".");
-        }
-
         if (options.WebHooks.GitLabSigningKey is { } signingKey && signingKey.StartsWith("whsec_", StringComparison.Ordinal)
             && !Convert.TryFromBase64String(signingKey["whsec_".Length..], new byte[signingKey.Length], out _))
         {
@@ -54,6 +48,11 @@ internal sealed class SecurityOptionsValidator : IValidateOptions<CourierOptions
         if (options.WebHooks.TimestampToleranceSeconds is < 1 or > 3600)
         {
             failures.Add($"Courier:WebHooks:TimestampToleranceSeconds must be from 1 to 3600, got {options.WebHooks.TimestampToleranceSeconds}.");
+        }
+
+        if (options.QueueCapacity is < 1 or > 100_000)
+        {
+            failures.Add($"Courier:QueueCapacity must be from 1 to 100000, got {options.QueueCapacity}.");
         }
 
         if (options.UpdateHermes.ResolveTimeoutSeconds is < 1 or > 60)

@@ -1,7 +1,7 @@
-namespace Courier.Core;
+namespace Courier.Host;
 
 /// <summary>Limits on what <c>POST /update_hermes</c> may name as its target (section <c>Courier:UpdateHermes</c>).</summary>
-public sealed class UpdateHermesOptions
+internal sealed class UpdateHermesOptions
 {
     /// <summary>Loopback and private ranges: where Armada agents of the cluster listen.</summary>
     public static IReadOnlyList<string> DefaultAllowedTargets { get; } =

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Courier.Core.Triggers;
+namespace Courier.Host.Triggers;
 
 /// <summary>A web hook call as received: its headers (looked up case-insensitively) and its raw body.</summary>
 internal sealed class WebHookRequest

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Courier.Core.Triggers;
+namespace Courier.Host.Triggers;
 
 /// <summary>The signature checks the providers use, all in constant time.</summary>
 internal static class WebHookSignatures

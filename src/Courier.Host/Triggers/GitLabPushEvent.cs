@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Courier.Core.Triggers;
+namespace Courier.Host.Triggers;
 
 /// <summary>What a GitLab web hook call asks for.</summary>
 internal enum GitLabHookKind

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 
-namespace Courier.Core.Security;
+namespace Courier.Host.Security;
 
 /// <summary>Why a caller's <c>/update_hermes</c> target is refused.</summary>
 internal enum HermesTargetRefusal
@@ -35,7 +35,7 @@ internal sealed class HermesTargetPolicy
     private readonly TimeSpan _resolveTimeout;
 
     /// <summary>Reads the limits from the validated options.</summary>
-    public HermesTargetPolicy(IOptions<CourierOptions> options)
+    public HermesTargetPolicy(IOptions<CourierHostOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value.UpdateHermes;

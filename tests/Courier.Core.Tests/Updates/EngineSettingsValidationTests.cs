@@ -1,7 +1,7 @@
 namespace Courier.Core.Tests.Updates;
 
-/// <summary>The queue, fan-out, shutdown and polling settings are checked at start-up with a message naming the setting.</summary>
-public sealed class QueueSettingsValidationTests
+/// <summary>The fan-out, shutdown and polling settings are checked at start-up with a message naming the setting.</summary>
+public sealed class EngineSettingsValidationTests
 {
     private static IReadOnlyList<string> Failures(Action<CourierOptions> change)
     {
@@ -17,10 +17,6 @@ public sealed class QueueSettingsValidationTests
         Assert.Null(new CourierOptions().Git.PollInterval);
         Assert.Equal(TimeSpan.FromSeconds(30), new CourierOptions().ShutdownGracePeriod);
     }
-
-    [Fact]
-    public void A_queue_capacity_below_one_is_refused() =>
-        Assert.Contains("Courier:QueueCapacity must be from 1 to 100000, got 0.", Failures(o => o.QueueCapacity = 0));
 
     [Theory]
     [InlineData(0)]

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Courier.Core.Triggers;
+namespace Courier.Host.Triggers;
 
 /// <summary>
 /// GitHub repository and organisation hooks (<c>/web_hook/github</c>, content type <c>application/json</c>):
