@@ -156,12 +156,10 @@ internal sealed class GitSnapshotWriter(string snapshotRoot)
                 return 1;
             case Mode.NonExecutableFile or Mode.NonExecutableGroupWritableFile or Mode.ExecutableFile when blob is not null:
                 using (var content = blob.GetContentStream())
-                using (var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = UnixMode(mode) }))
                 {
-                    content.CopyTo(file);
+                    SnapshotFileWriters.Write(path, content, UnixMode(mode), stamp);
                 }
 
-                File.SetLastWriteTimeUtc(path, stamp);
                 return 1;
             case Mode.SymbolicLink when blob is not null:
                 File.CreateSymbolicLink(path, blob.GetContentText());

@@ -63,11 +63,11 @@ internal sealed class SnapshotFileWriters : IDisposable
     }
 
     /// <summary>Writes one file, created new with <paramref name="mode"/>, and gives it the export's time stamp.</summary>
-    public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode mode, DateTime stamp)
+    public static void Write(string path, Stream content, UnixFileMode mode, DateTime stamp)
     {
         // Unbuffered, so the time is set after the last write; through the handle, so the path is not looked up again.
         using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 0, UnixCreateMode = mode });
-        file.Write(content);
+        content.CopyTo(file);
         File.SetLastWriteTimeUtc(file.SafeFileHandle, stamp);
     }
 
@@ -94,7 +94,7 @@ internal sealed class SnapshotFileWriters : IDisposable
         {
             foreach (var file in _queue.GetConsumingEnumerable(_stop.Token))
             {
-                Write(file.Path, file.Content, file.Mode, _stamp);
+                Write(file.Path, new MemoryStream(file.Content, writable: false), file.Mode, _stamp);
             }
         }
         catch (OperationCanceledException)
