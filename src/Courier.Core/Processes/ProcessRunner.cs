@@ -15,8 +15,9 @@ internal sealed class ProcessDeadlineException(string message) : TimeoutExceptio
 
 /// <summary>
 /// Runs the engine's external processes (rsync, ssh steps, probes, tunnels and shared connections, validation
-/// commands): arguments as a list, a deadline and a cancellation token. On either, the whole process tree is killed; in every case the process is waited for (and so
-/// reaped) before this returns. Output is kept bounded, and so is the wait for it once the process has ended.
+/// commands): arguments as a list, a deadline and a cancellation token. On either, the whole process tree is killed;
+/// in every case the process is waited for (and so reaped) before this returns. Output is kept bounded, and so is the
+/// wait for it once the process has ended.
 /// </summary>
 /// <remarks>
 /// System.Diagnostics.Process rather than CliWrap: CliWrap waits for the end of every output stream before it returns,

@@ -13,7 +13,6 @@ internal sealed partial class SshMasterConnection
         // -n makes ssh read /dev/null and -N writes nothing to standard output: only standard error is redirected.
         var run = new ProcessRun(sshExecutable, [.. sshArguments, "-o", "ControlMaster=yes", "-o", "ControlPersist=no", "-o", $"ControlPath={_socket}", "-N", "-n", .. DestinationArguments()])
         {
-            DeadlineName = "the shared connection's close",
             StandardError = _standardError,
             OnlyStandardError = true,
         };
