@@ -139,14 +139,11 @@ internal sealed class DeliveryBench(TempDirectory temp, SshKeyPair key, GitServe
             {
                 VerifyRelease(i, workload, iteration, link);
             }
-            else if (method == "atomic-floor")
+            else if (method == "atomic-floor" && link?.StartsWith(".releases/", StringComparison.Ordinal) != true)
             {
-                if (link?.StartsWith(".releases/", StringComparison.Ordinal) != true)
-                {
-                    throw new InvalidOperationException($"{method}: target {i}'s {DeliveryBenchmark.Name} is {(link is null ? "not a link" : $"a link to {link}")}, expected a link to .releases/<release> (iteration {iteration}, {workload}).");
-                }
+                throw new InvalidOperationException($"{method}: target {i}'s {DeliveryBenchmark.Name} is {(link is null ? "not a link" : $"a link to {link}")}, expected a link to .releases/<release> (iteration {iteration}, {workload}).");
             }
-            else if (link is not null)
+            else if (method != "atomic-floor" && link is not null)
             {
                 throw new InvalidOperationException($"{method}: target {i}'s {DeliveryBenchmark.Name} is a link to {link}, expected a directory (iteration {iteration}, {workload}).");
             }

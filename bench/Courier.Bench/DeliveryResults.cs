@@ -46,11 +46,14 @@ internal sealed class DeliveryResults(int targets, int files, PublishMode publis
     }
 
     // With atomic publish, the atomic floor too: the floor's script building and switching a release per target.
-    public string Header => publish == PublishMode.Atomic
-        ? $"| workload | targets | {CourierLabel} | baseline | floor | Courier / floor (goal) | atomic floor | Courier / atomic floor | baseline / Courier | runs |\n" +
-          "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
-        : $"| workload | targets | {CourierLabel} | baseline | floor | Courier / floor (goal) | baseline / Courier | runs |\n" +
-          "| --- | --- | --- | --- | --- | --- | --- | --- |";
+    private string[] Columns =>
+    [
+        "workload", "targets", CourierLabel, "baseline", "floor", "Courier / floor (goal)",
+        .. publish == PublishMode.Atomic ? new[] { "atomic floor", "Courier / atomic floor" } : [],
+        "baseline / Courier", "runs",
+    ];
+
+    public string Header => $"| {string.Join(" | ", Columns)} |\n|{string.Concat(Columns.Select(_ => " --- |"))}";
 
     public string Rows()
     {
@@ -68,7 +71,7 @@ internal sealed class DeliveryResults(int targets, int files, PublishMode publis
                 $"| {workload} ({files} files) | {targets} | {Ms(courier)} | {Ms(baseline)} | {Ms(floor)} | {Ratio(courier, floor)} (≤ {goal}, {mark}) |{atomicColumns} {Ratio(baseline, courier)} | {_timings[(workload, "courier")].Count} |");
         }
 
-        var emptyCells = publish == PublishMode.Atomic ? " | | | | | | | |" : " | | | | | |";
+        var emptyCells = string.Concat(Enumerable.Repeat(" |", Columns.Length - 2));
         rows.Append($"| Courier host RSS, {targets} targets | idle {IdleRssMiB:0} MiB | peak during deliveries {PeakRssMiB:0} MiB ({PeakBreakdown}){emptyCells}");
         return rows.ToString();
     }

@@ -50,7 +50,7 @@ case "$mode" in
     fi
     # Atomic, by hand: the next release starts as hard links to the live one (cp -al), rsync updates it, then a
     # relative link renamed over PATH/NAME switches the whole tree. Three ssh runs per target, as Courier's.
-    release="$(git -C "$tree" rev-parse HEAD)-$(date +%s%N)"
+    if [ "$mode" = deliver-atomic ]; then release="$(git -C "$tree" rev-parse HEAD)-$(date +%s%N)"; fi
     pids=()
     for target in "$@"; do
       address=${target%%:*} rest=${target#*:}
