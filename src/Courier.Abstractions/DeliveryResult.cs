@@ -25,6 +25,9 @@ public sealed record DeliveryResult(string Target, bool Succeeded, string? Error
     /// <summary>What people should know about this result besides its outcome (e.g. how far a dry run looked); null when nothing.</summary>
     public string? Note { get; init; }
 
+    /// <summary>In a cluster of Couriers, the member that delivered to this target; null on a single node.</summary>
+    public string? Member { get; init; }
+
     /// <summary>A success.</summary>
     public static DeliveryResult Success(string target, long bytesSent, TimeSpan duration) => new(target, true, null, bytesSent, duration);
 

@@ -15,7 +15,7 @@ public static class EtcdClusterCourierBuilderExtensions
 {
     /// <summary>
     /// Replaces the single node's coordination with etcd's: membership under a lease kept alive by a hosted service,
-    /// per-source locks with fencing tokens, pending triggers and the records of runs kept in etcd, the report history
+    /// per-source locks with fencing tokens, the targets of a source split across the members, pending triggers and the records of runs kept in etcd, the report history
     /// and the holds shared through etcd. The options (section
     /// <c>Courier:Cluster</c>, bound by the host) are validated when the host starts.
     /// </summary>
@@ -37,11 +37,13 @@ public static class EtcdClusterCourierBuilderExtensions
         services.TryAddSingleton<EtcdSession>();
         services.TryAddSingleton<EtcdSourceLocks>();
         services.TryAddSingleton<EtcdPendingTriggers>();
+        services.TryAddSingleton<EtcdTargetShares>();
         services.TryAddSingleton<EtcdLeaseKeeper>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, EtcdLeaseKeeper>(provider => provider.GetRequiredService<EtcdLeaseKeeper>()));
         services.Replace(ServiceDescriptor.Singleton<IClusterMembership>(provider => provider.GetRequiredService<EtcdSession>()));
         services.Replace(ServiceDescriptor.Singleton<ISourceLocks>(provider => provider.GetRequiredService<EtcdSourceLocks>()));
         services.Replace(ServiceDescriptor.Singleton<IPendingTriggers>(provider => provider.GetRequiredService<EtcdPendingTriggers>()));
+        services.Replace(ServiceDescriptor.Singleton<ITargetShares>(provider => provider.GetRequiredService<EtcdTargetShares>()));
         if (!services.Any(descriptor => descriptor.ServiceType == typeof(EtcdReportStore)))
         {
             // The shared history wraps the member's own, which it answers from while etcd cannot be used.

@@ -26,6 +26,23 @@ public sealed class EtcdClusterOptions
 
     /// <summary>How to reach etcd (<c>Courier:Cluster:Etcd</c>).</summary>
     public EtcdConnectionOptions Etcd { get; set; } = new();
+
+    /// <summary>How a source's targets are split across the members (<c>Courier:Cluster:FanOut</c>).</summary>
+    public ClusterFanOutOptions FanOut { get; set; } = new();
+}
+
+/// <summary>How a source's targets are split across the members, section <c>Courier:Cluster:FanOut</c>.</summary>
+public sealed class ClusterFanOutOptions
+{
+    /// <summary>
+    /// The fewest targets of one delivery (a rollout wave, or a source without a rollout) that are split across the
+    /// live members; fewer are delivered by the member running the source alone, since each other member's share costs
+    /// it a pull. Default 8.
+    /// </summary>
+    public int MinTargets { get; set; } = 8;
+
+    /// <summary>How often a member looks for the shares handed to it, and the member running the source for their answers. Default 250 ms.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(250);
 }
 
 /// <summary>How to reach etcd, section <c>Courier:Cluster:Etcd</c>. The password and the key are never logged.</summary>

@@ -66,6 +66,16 @@ internal sealed class EtcdClusterOptionsValidator : IValidateOptions<EtcdCluster
             }
         }
 
+        if (options.FanOut.MinTargets < 2)
+        {
+            errors.Add($"Courier:Cluster:FanOut:MinTargets must be at least 2, got {options.FanOut.MinTargets}.");
+        }
+
+        if (options.FanOut.PollInterval < TimeSpan.FromMilliseconds(10) || options.FanOut.PollInterval > TimeSpan.FromSeconds(10))
+        {
+            errors.Add($"Courier:Cluster:FanOut:PollInterval must be from 10 ms to 10 s, got {options.FanOut.PollInterval}.");
+        }
+
         var tls = etcd.Endpoints.Any(e => e.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
         if (!tls && (!string.IsNullOrEmpty(etcd.CaCertificate) || !string.IsNullOrEmpty(etcd.ClientCertificate)))
         {

@@ -5,7 +5,7 @@ namespace Courier.Cluster.Etcd;
 
 /// <summary>
 /// Where the cluster keeps its keys, under <c>/NAME/</c>: <c>members/MEMBER</c>, <c>locks/SOURCE</c>,
-/// <c>pending/SOURCE/TIME-ID</c>, <c>running/SOURCE</c>, <c>holds/SOURCE</c> and <c>reports/ID</c>. Names are escaped, so a source id with a '/' never reaches into another's range.
+/// <c>pending/SOURCE/TIME-ID</c>, <c>running/SOURCE</c>, <c>holds/SOURCE</c>, <c>reports/ID</c>, <c>shares/MEMBER/ID</c> and <c>answers/ID</c>. Names are escaped, so a source id with a '/' never reaches into another's range.
 /// </summary>
 internal sealed class EtcdKeys(string clusterName)
 {
@@ -31,6 +31,13 @@ internal sealed class EtcdKeys(string clusterName)
 
     /// <summary>A report's key; update ids are letters, digits and a dash, so they need no escaping.</summary>
     public string Report(string updateId) => ReportsPrefix + updateId;
+
+    /// <summary>The shares handed to a member: <c>shares/MEMBER/ID</c>.</summary>
+    public string SharesPrefix(string member) => _root + "shares/" + Uri.EscapeDataString(member) + "/";
+
+    public string Share(string member, string orderId) => SharesPrefix(member) + Uri.EscapeDataString(orderId);
+
+    public string Answer(string orderId) => _root + "answers/" + Uri.EscapeDataString(orderId);
 
     public string Running(string sourceId) => RunningPrefix + Uri.EscapeDataString(sourceId);
 

@@ -50,11 +50,14 @@ public static class CourierServiceCollectionExtensions
             provider.GetServices<ISourceFactory>(),
             provider.GetServices<IDestinationFactory>()));
         services.TryAddSingleton<HermesConfigurationLoader>();
-        // The single node by default; an engine package (AddEtcdCluster) replaces all three.
+        // The single node by default; an engine package (AddEtcdCluster) replaces all four.
         services.TryAddSingleton<SingleNodeCluster>();
         services.TryAddSingleton<IClusterMembership>(provider => provider.GetRequiredService<SingleNodeCluster>());
         services.TryAddSingleton<ISourceLocks>(provider => provider.GetRequiredService<SingleNodeCluster>());
         services.TryAddSingleton<IPendingTriggers>(provider => provider.GetRequiredService<SingleNodeCluster>());
+        services.TryAddSingleton<ITargetShares>(provider => provider.GetRequiredService<SingleNodeCluster>());
+        services.TryAddSingleton<TargetSharing>();
+        services.TryAddSingleton<ShareRunner>();
         services.TryAddSingleton<ClusterSourceGate>();
         services.TryAddSingleton<SourceUpdateCoordinator>();
         services.TryAddSingleton<FileReportStore>();

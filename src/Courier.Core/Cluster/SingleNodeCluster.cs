@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Courier.Core.Cluster;
 
@@ -7,7 +8,7 @@ namespace Courier.Core.Cluster;
 /// and pending triggers live in this process (the engine's own per-source coalescing already runs one update of a
 /// source at a time, so its lock is always free there).
 /// </summary>
-internal sealed class SingleNodeCluster : IClusterMembership, ISourceLocks, IPendingTriggers
+internal sealed class SingleNodeCluster : IClusterMembership, ISourceLocks, IPendingTriggers, ITargetShares
 {
     private readonly ConcurrentDictionary<string, Held> _held = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<PendingTrigger>> _pending = new(StringComparer.Ordinal);
@@ -75,6 +76,23 @@ internal sealed class SingleNodeCluster : IClusterMembership, ISourceLocks, IPen
 
     public Task<IReadOnlyList<string>> UnfinishedSourcesAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<string>>([.. _pending.Where(pair => !pair.Value.IsEmpty).Select(pair => pair.Key)]);
+
+    // No other member to hand a share to: every delivery stays here, and no order ever arrives.
+    public int MinTargets => int.MaxValue;
+
+    public Task PublishAsync(ShareOrder order, CancellationToken cancellationToken) => throw new InvalidOperationException("a single node has no member to hand a share to.");
+
+    public Task<ShareAnswer?> AnswerOfAsync(ShareOrder order, CancellationToken cancellationToken) => Task.FromResult<ShareAnswer?>(null);
+
+    public Task WithdrawAsync(ShareOrder order, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async IAsyncEnumerable<ShareOrder> ReceiveAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+        yield break;
+    }
+
+    public Task AnswerAsync(ShareOrder order, ShareAnswer answer, CancellationToken cancellationToken) => Task.CompletedTask;
 
     private sealed class Held(SingleNodeCluster owner, string sourceId) : ISourceLock
     {

@@ -12,7 +12,7 @@ namespace Courier.Core.Rollouts;
 /// every target switched during the rollout goes back to the revision kept from the last completed rollout (one
 /// rename where its release is kept). A completed rollout's snapshot is kept for the next.
 /// </summary>
-internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots kept, IOptions<CourierOptions> options, TimeProvider time, ILogger<RolloutRunner> logger)
+internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots kept, TargetSharing sharing, IOptions<CourierOptions> options, TimeProvider time, ILogger<RolloutRunner> logger)
 {
     /// <summary>Rolls <paramref name="snapshot"/> out; <paramref name="rollingBack"/> for a requested rollback (kept releases reused, nothing newly kept).</summary>
     public async Task<(IReadOnlyList<DestinationReport> Destinations, RolloutReport Rollout)> RunAsync(ISource source, Snapshot snapshot, LoadedDestinations loaded, RolloutPlan plan, CancellationToken cancellationToken, bool rollingBack = false)
@@ -35,7 +35,7 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
             if (fenced is not null)
             {
                 LogFenced(source.Id, snapshot.Revision, waves.Count, fenced.Target);
-                return (Reports(targets, results, [], errors, source), new RolloutReport(RolloutReport.Fenced, waves) { Targets = targets.Count, StoppedAtWave = waves.Count, Reason = fenced.Error });
+                return (TargetDelivery.Reports(targets, results, [], errors, source), new RolloutReport(RolloutReport.Fenced, waves) { Targets = targets.Count, StoppedAtWave = waves.Count, Reason = fenced.Error });
             }
 
             if (failures > allowed)
@@ -67,52 +67,31 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
             (report, rollbacks) = await RollBackAsync(source, snapshot, targets, results, start, report with { StoppedAtWave = waves.Count, Reason = stopReason }, cancellationToken).ConfigureAwait(false);
         }
 
-        return (Reports(targets, results, rollbacks, errors, source), report);
+        return (TargetDelivery.Reports(targets, results, rollbacks, errors, source), report);
     }
 
+    /// <summary>
+    /// Delivers one wave, split across the cluster's members (its end: every member's part done), then checks each
+    /// delivered target's health here. A requested rollback (<paramref name="reuseKept"/>) is delivered here alone.
+    /// </summary>
     private async Task<WaveReport> RunWaveAsync(int number, IReadOnlyList<PlannedTarget> targets, int start, int end, Snapshot snapshot, RolloutPlan plan, IReadOnlyList<DeliveryResult>[] results, bool reuseKept, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
         var failures = new TargetFailure?[end - start];
         LogWave(snapshot.SourceId, number, end - start, start);
+        var wave = targets.Skip(start).Take(end - start).ToList();
+        var delivered = await sharing.DeliverAsync(wave, snapshot, new DeliveryOptions { ReuseKeptRelease = reuseKept }, share: !reuseKept, cancellationToken).ConfigureAwait(false);
         await Parallel.ForEachAsync(
-            Enumerable.Range(start, end - start),
+            Enumerable.Range(0, wave.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelDestinations, CancellationToken = cancellationToken },
-            async (index, ct) =>
+            async (n, ct) =>
             {
-                var planned = targets[index];
-                results[index] = await DeliverAsync(planned, snapshot, new DeliveryOptions { Publish = planned.Publish, ReuseKeptRelease = reuseKept }, ct).ConfigureAwait(false);
-                var failed = results[index].Where(r => !r.Succeeded).Select(r => r.Error ?? "failed").ToList();
-                var answer = failed.Count > 0 ? $"delivery failed: {string.Join("; ", failed)}" : await health.CheckAsync(planned.Target, plan.Health, ct).ConfigureAwait(false) is { } unhealthy ? $"health: {unhealthy}" : null;
-                failures[index - start] = answer is null ? null : new TargetFailure(planned.Target.Name, answer);
+                results[start + n] = delivered[n];
+                var failed = delivered[n].Where(r => !r.Succeeded).Select(r => r.Error ?? "failed").ToList();
+                var answer = failed.Count > 0 ? $"delivery failed: {string.Join("; ", failed)}" : await health.CheckAsync(wave[n].Target, plan.Health, ct).ConfigureAwait(false) is { } unhealthy ? $"health: {unhealthy}" : null;
+                failures[n] = answer is null ? null : new TargetFailure(wave[n].Target.Name, answer);
             }).ConfigureAwait(false);
-        return new WaveReport(number, [.. targets.Skip(start).Take(end - start).Select(t => t.Target.Name)], [.. failures.OfType<TargetFailure>()], started.Elapsed);
-    }
-
-    /// <summary>One target's delivery (a wave's, or its way back), carrying the fencing token of the run's cluster lock.</summary>
-    private static async Task<IReadOnlyList<DeliveryResult>> DeliverAsync(PlannedTarget planned, Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await planned.Target.DeliverAsync(snapshot, options with { FencingToken = FencingScope.Current }, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return [DeliveryResult.Failure(planned.Target.Name, $"{planned.Type} destination failed: {e.Message}", TimeSpan.Zero)];
-        }
-    }
-
-    /// <summary>One report per destination, in the source's order: each target's delivery, then its rollback (which the status reads as what it holds).</summary>
-    private static List<DestinationReport> Reports(IReadOnlyList<PlannedTarget> targets, IReadOnlyList<DeliveryResult>[] results, List<(int Index, DeliveryResult Result)> rollbacks, IReadOnlyList<DestinationReport> errors, ISource source)
-    {
-        var reports = targets
-            .Select((planned, index) => (planned, index))
-            .GroupBy(pair => (pair.planned.Alias, pair.planned.Type))
-            .Select(group => new DestinationReport(group.Key.Alias, null, [.. group.SelectMany(pair =>
-                (results[pair.index] ?? []).Concat(rollbacks.Where(r => r.Index == pair.index).Select(r => r.Result)))]) { Type = group.Key.Type })
-            .Concat(errors)
-            .ToList();
-        return [.. reports.OrderBy(r => source.Destinations.ToList().IndexOf(r.Alias))];
+        return new WaveReport(number, [.. wave.Select(t => t.Target.Name)], [.. failures.OfType<TargetFailure>()], started.Elapsed);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rollout of {Source}: wave {Wave}, {Count} targets from target {From}")]

@@ -21,6 +21,7 @@ internal sealed partial class CourierUpdater(
     SourceUpdateCoordinator coordinator,
     SnapshotValidator validator,
     RolloutRunner rollouts,
+    TargetSharing sharing,
     KeptSnapshots kept,
     IOptions<CourierOptions> options,
     TimeProvider time,
@@ -54,10 +55,20 @@ internal sealed partial class CourierUpdater(
             string.Join(" or ", triggers.Select(Describe)),
             DeliveryScope.ConfiguredDestinations,
             triggers,
-            async (source, snapshot, rollout, ct) => rollout is null
-                ? new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, DeliveryOptions.Default, ct).ConfigureAwait(false))
-                : await RollOutAsync(source, snapshot, destinations.Value, rollout, ct).ConfigureAwait(false),
+            async (source, snapshot, rollout, ct) => rollout is not null
+                ? await RollOutAsync(source, snapshot, destinations.Value, rollout, ct).ConfigureAwait(false)
+                : membership.IsClustered
+                    ? await DeliverSharedAsync(source, snapshot, destinations.Value, ct).ConfigureAwait(false)
+                    : new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, DeliveryOptions.Default, ct).ConfigureAwait(false)),
             cancellationToken);
+    }
+
+    /// <summary>In a cluster, every target of the source at once, split across the members like one rollout wave.</summary>
+    private async Task<Delivered> DeliverSharedAsync(ISource source, Snapshot snapshot, LoadedDestinations destinations, CancellationToken cancellationToken)
+    {
+        var (targets, errors) = await RolloutTargets.ListAsync(source, snapshot, destinations, cancellationToken).ConfigureAwait(false);
+        var results = await sharing.DeliverAsync(targets, snapshot, DeliveryOptions.Default, share: true, cancellationToken).ConfigureAwait(false);
+        return new Delivered(TargetDelivery.Reports(targets, results, [], errors, source));
     }
 
     private async Task<Delivered> RollOutAsync(ISource source, Snapshot snapshot, LoadedDestinations destinations, RolloutPlan rollout, CancellationToken cancellationToken)

@@ -24,6 +24,7 @@ internal static class BackgroundServiceCollectionExtensions
         services.AddHostedService<PollingService>();
         services.AddSingleton<UnfinishedRunSweeper>();
         services.AddHostedService<UnfinishedRunService>();
+        services.AddHostedService<ShareService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, MemoryTrimAfterUpdates>());
         services.AddOptions<HostOptions>().Configure<IOptions<CourierOptions>>((host, courier) =>
             host.ShutdownTimeout = courier.Value.ShutdownGracePeriod + CancellationAllowance);

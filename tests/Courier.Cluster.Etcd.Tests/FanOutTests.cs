@@ -1,0 +1,135 @@
+using System.Net;
+using System.Text.Json;
+using Courier.Core.Cluster;
+using Courier.Testing;
+using Xunit.Abstractions;
+
+namespace Courier.Cluster.Etcd.Tests;
+
+/// <summary>
+/// Three real hosts on one etcd, many sshd targets: the targets of a source are split across the live members by
+/// rendezvous hashing, each member delivering its share itself; a member that leaves moves its share alone; and a
+/// rollout wave ends when every member's part of it is done, so a failure in another member's part stops the next wave.
+/// </summary>
+[Collection(SharedEtcd.Name)]
+public sealed class FanOutTests(EtcdCluster etcd, ITestOutputHelper output)
+{
+    private static readonly Dictionary<string, string> Splitting = new()
+    {
+        ["Courier:Cluster:FanOut:MinTargets"] = "2",
+        ["Courier:Cluster:FanOut:PollInterval"] = "00:00:00.100",
+    };
+
+    /// <summary>The id of the site's source (a hermes-directory source is named by its subdirectory).</summary>
+    private const string SourceId = "hermes-directory:app";
+
+    private readonly string _cluster = $"fanout-{Guid.NewGuid():N}"[..15];
+
+    [Fact]
+    public async Task The_targets_are_split_across_the_members_and_a_member_that_leaves_moves_only_its_share()
+    {
+        await using var site = await ClusterSite.CreateAsync(targets: 9);
+        await using var a = await site.StartHostAsync("a", _cluster, etcd.Endpoints, Splitting);
+        await using var b = await site.StartHostAsync("b", _cluster, etcd.Endpoints, Splitting);
+        await using var c = await site.StartHostAsync("c", _cluster, etcd.Endpoints, Splitting);
+        await WaitForMembersAsync(a, "a", "b", "c");
+
+        var update = await UpdateAsync(a);
+        Assert.Equal(SourceId, update.GetProperty("sources")[0].GetProperty("source").GetString());
+        var first = Deliveries(update);
+        Assert.Equal(9, first.Count);
+        Assert.All(first, pair => Assert.True(pair.Value.Succeeded, pair.Key.ToString()));
+        Assert.All(first, pair => Assert.Equal(OwnerOf(site, pair.Key.Alias, "a", "b", "c"), pair.Value.Member));
+        Assert.True(first.Values.Select(d => d.Member).Distinct().Count() >= 2, "one member delivered every target");
+        Assert.All(Enumerable.Range(1, 9), n => Assert.Equal("{\"version\": 1}", site.DeliveredTo(n)));
+        foreach (var (member, host) in new[] { ("b", b), ("c", c) })
+        {
+            var share = first.Values.Count(d => d.Member == member);
+            Assert.Equal(share > 0, host.Logs.Contains($"Delivering {share} targets of source {SourceId}", StringComparison.Ordinal));
+        }
+
+        output.WriteLine($"shares of 9 targets: {string.Join(", ", first.Values.GroupBy(d => d.Member).Select(g => $"{g.Key} {g.Count()}"))}");
+
+        await c.StopAsync();
+        await WaitForMembersAsync(a, "a", "b");
+        site.Root.WriteFile("hermes/app/settings.json", "{\"version\": 2}");
+        var second = Deliveries(await UpdateAsync(a));
+
+        Assert.All(second, pair => Assert.True(pair.Value.Succeeded, pair.Key.ToString()));
+        Assert.All(first.Where(pair => pair.Value.Member != "c"), pair => Assert.Equal(pair.Value.Member, second[pair.Key].Member));
+        Assert.All(first.Where(pair => pair.Value.Member == "c"), pair => Assert.Equal(OwnerOf(site, pair.Key.Alias, "a", "b"), second[pair.Key].Member));
+        Assert.All(Enumerable.Range(1, 9), n => Assert.Equal("{\"version\": 2}", site.DeliveredTo(n)));
+    }
+
+    [Fact]
+    public async Task A_wave_ends_when_every_member_s_part_is_done_and_a_failure_in_another_member_s_part_stops_the_rollout()
+    {
+        var rollout = new Dictionary<string, object> { ["waves"] = new object[] { 3, "100%" }, ["max_failures"] = 0 };
+        await using var site = await ClusterSite.CreateAsync(targets: 8, rollout: rollout);
+        await using var a = await site.StartHostAsync("a", _cluster, etcd.Endpoints, Splitting);
+        await using var b = await site.StartHostAsync("b", _cluster, etcd.Endpoints, Splitting);
+        await using var c = await site.StartHostAsync("c", _cluster, etcd.Endpoints, Splitting);
+        await WaitForMembersAsync(a, "a", "b", "c");
+        var completed = await UpdateAsync(a);
+        Assert.Equal("completed", RolloutOf(completed).GetProperty("outcome").GetString());
+
+        // A target that another member than the runner (a) owns once broken goes first, in wave 1 with two more.
+        var broken = Enumerable.Range(1, 8).First(n => OwnerAt(site, ClusterSite.AliasOf(n), site.Root.Combine("not-a-directory", ClusterSite.AliasOf(n)), "a", "b", "c") != "a");
+        var order = Enumerable.Range(1, 8).OrderBy(n => n != broken).ToList();
+        site.WriteSource([.. order.Select(ClusterSite.AliasOf)], rollout);
+        site.WriteDestinations(8, [broken]);
+        site.Root.WriteFile("hermes/app/settings.json", "{\"version\": 2}");
+
+        var stopped = await UpdateAsync(a, HttpStatusCode.InternalServerError);
+
+        var report = RolloutOf(stopped);
+        Assert.Equal("stopped", report.GetProperty("outcome").GetString());
+        Assert.Equal(1, report.GetProperty("stopped_at_wave").GetInt32());
+        var deliveries = Deliveries(stopped);
+        var failed = Assert.Single(deliveries, pair => !pair.Value.Succeeded);
+        Assert.Equal(ClusterSite.AliasOf(broken), failed.Key.Alias);
+        Assert.NotEqual("a", failed.Value.Member);
+        Assert.DoesNotContain(deliveries, pair => order.Skip(3).Select(ClusterSite.AliasOf).Contains(pair.Key.Alias));
+        Assert.All(order.Where(n => n != broken), n => Assert.Equal("{\"version\": 1}", site.DeliveredTo(n)));
+        output.WriteLine($"wave 1 (the broken {ClusterSite.AliasOf(broken)} first): {string.Join(", ", deliveries.Select(d => $"{d.Key.Alias} by {d.Value.Member}"))}");
+    }
+
+    /// <summary>The member that owns an ssh target (named by its address, <c>HOST:PORT:PATH</c>) among <paramref name="members"/>.</summary>
+    private static string OwnerOf(ClusterSite site, string alias, params string[] members) => OwnerAt(site, alias, site.Root.Combine(alias), members);
+
+    private static string OwnerAt(ClusterSite site, string alias, string path, params string[] members) =>
+        Rendezvous.OwnerOf(TargetSharing.KeyOf(SourceId, alias, $"{site.Target.Endpoint}:{path}"), members);
+
+    private static async Task WaitForMembersAsync(CourierHostProcess host, params string[] names) =>
+        await Eventually.TrueAsync(
+            async () => (await ClusterSite.GetJsonAsync(host, "/status")).Body.GetProperty("cluster").GetProperty("members").EnumerateArray().Select(m => m.GetProperty("name").GetString()).SequenceEqual(names),
+            $"the members are {string.Join(", ", names)}",
+            TimeSpan.FromSeconds(20));
+
+    private static async Task<JsonElement> UpdateAsync(CourierHostProcess host, HttpStatusCode expected = HttpStatusCode.OK)
+    {
+        var (status, body) = await host.PostAsync("/update_all", acceptJson: true);
+        Assert.True(status == expected, body);
+        return JsonDocument.Parse(body).RootElement.Clone();
+    }
+
+    private static JsonElement RolloutOf(JsonElement report) => report.GetProperty("sources")[0].GetProperty("rollout");
+
+    /// <summary>Each target's delivery (its first: a rollback comes after it): who delivered it, and how it went.</summary>
+    private static Dictionary<(string Alias, string Target), (string? Member, bool Succeeded, string? Note)> Deliveries(JsonElement report)
+    {
+        var deliveries = new Dictionary<(string Alias, string Target), (string? Member, bool Succeeded, string? Note)>();
+        foreach (var destination in report.GetProperty("sources")[0].GetProperty("destinations").EnumerateArray())
+        {
+            Assert.True(destination.GetProperty("error").ValueKind == JsonValueKind.Null, destination.GetRawText());
+            foreach (var delivery in destination.GetProperty("deliveries").EnumerateArray())
+            {
+                deliveries.TryAdd(
+                    (destination.GetProperty("alias").GetString()!, delivery.GetProperty("target").GetString()!),
+                    (delivery.GetProperty("member").GetString(), delivery.GetProperty("succeeded").GetBoolean(), delivery.GetProperty("note").GetString()));
+            }
+        }
+
+        return deliveries;
+    }
+}
