@@ -94,6 +94,47 @@ public sealed class FanOutTests(EtcdCluster etcd, ITestOutputHelper output)
         output.WriteLine($"wave 1 (the broken {ClusterSite.AliasOf(broken)} first): {string.Join(", ", deliveries.Select(d => $"{d.Key.Alias} by {d.Value.Member}"))}");
     }
 
+    [Fact]
+    public async Task A_member_killed_while_it_delivers_its_share_leaves_the_share_to_the_runner()
+    {
+        using var scripts = TempDirectory.Create("courier-share-kill");
+        var stalls = scripts.WriteFile("stall-paths", string.Empty);
+        var log = scripts.Combine("stalled.log");
+
+        // The first rsync to each path listed waits on the target, long enough to kill the member that runs it.
+        await using var site = await ClusterSite.CreateAsync(targets: 9, server: root => SshServerOptions.RunningFirst(root, $$"""
+            while read -r stall; do
+              case "$SSH_ORIGINAL_COMMAND" in
+                *"rsync --server"*"$stall"*) if [ ! -e "$stall.stalled" ]; then touch "$stall.stalled"; echo "$stall" >> '{{log}}'; sleep 8; fi ;;
+              esac
+            done < '{{stalls}}'
+            """));
+        await using var a = await site.StartHostAsync("a", _cluster, etcd.Endpoints, Splitting);
+        await using var b = await site.StartHostAsync("b", _cluster, etcd.Endpoints, Splitting);
+        await using var c = await site.StartHostAsync("c", _cluster, etcd.Endpoints, Splitting);
+        await WaitForMembersAsync(a, "a", "b", "c");
+
+        // target-2 to target-9 only: the path of target (1) is the start of every other one.
+        var owners = Enumerable.Range(2, 8).ToDictionary(n => n, n => OwnerOf(site, ClusterSite.AliasOf(n), "a", "b", "c"));
+        var victim = owners.Values.First(owner => owner != "a");
+        var share = owners.Where(pair => pair.Value == victim).Select(pair => pair.Key).ToList();
+        File.WriteAllLines(stalls, share.Select(n => site.Root.Combine(ClusterSite.AliasOf(n))));
+        var victimHost = victim == "b" ? b : c;
+
+        var answered = a.PostAsync("/update_all", acceptJson: true);
+        await Eventually.TrueAsync(() => File.Exists(log), $"member {victim}'s share is being delivered", TimeSpan.FromSeconds(30));
+        var killed = System.Diagnostics.Stopwatch.StartNew();
+        System.Diagnostics.Process.GetProcessById(victimHost.ProcessId).Kill();
+        var (status, body) = await answered;
+
+        output.WriteLine($"member {victim} (targets {string.Join(", ", share)}) killed mid-share; the runner answered {killed.Elapsed.TotalSeconds:F1} s later (lease TTL 3 s)");
+        Assert.True(status == HttpStatusCode.OK, body);
+        var deliveries = Deliveries(JsonDocument.Parse(body).RootElement);
+        Assert.All(share, n => Assert.Equal("a", deliveries.Single(d => d.Key.Alias == ClusterSite.AliasOf(n)).Value.Member));
+        Assert.All(Enumerable.Range(1, 9), n => Assert.Equal("{\"version\": 1}", site.DeliveredTo(n)));
+        Assert.Contains($"member {victim} did not deliver its {share.Count} targets (it left the cluster before answering); delivering them here", a.Logs, StringComparison.Ordinal);
+    }
+
     /// <summary>The member that owns an ssh target (named by its address, <c>HOST:PORT:PATH</c>) among <paramref name="members"/>.</summary>
     private static string OwnerOf(ClusterSite site, string alias, params string[] members) => OwnerAt(site, alias, site.Root.Combine(alias), members);
 

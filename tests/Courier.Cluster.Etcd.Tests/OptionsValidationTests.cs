@@ -15,7 +15,7 @@ public sealed class OptionsValidationTests
     [Fact]
     public void Bad_settings_are_each_named()
     {
-        var options = new EtcdClusterOptions { Name = "a/b", LeaseTtl = TimeSpan.FromMilliseconds(1500) };
+        var options = new EtcdClusterOptions { Name = "a/b", LeaseTtl = TimeSpan.FromMilliseconds(1500), FanOut = { MinTargets = 1, PollInterval = TimeSpan.Zero } };
         options.Etcd.Endpoints.Add("127.0.0.1:2379");
         options.Etcd.Username = "courier";
         options.Etcd.Timeout = TimeSpan.FromSeconds(5);
@@ -27,6 +27,8 @@ public sealed class OptionsValidationTests
         Assert.Contains(failures, f => f.Contains("Courier:Cluster:LeaseTtl", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("Courier:Cluster:Etcd:Timeout", StringComparison.Ordinal));
         Assert.Contains(failures, f => f.Contains("Username and Courier:Cluster:Etcd:Password", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Courier:Cluster:FanOut:MinTargets must be at least 2, got 1", StringComparison.Ordinal));
+        Assert.Contains(failures, f => f.Contains("Courier:Cluster:FanOut:PollInterval", StringComparison.Ordinal));
     }
 
     [Fact]
