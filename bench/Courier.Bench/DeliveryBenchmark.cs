@@ -48,13 +48,13 @@ internal static class DeliveryBenchmark
             try
             {
                 // Warm-up (untimed): JIT, page cache, the floor's master connections.
-                await RunIterationAsync(bench, runners, iteration: -1, results: null);
+                await RunIterationAsync(bench, runners, iteration: -1, measured: null);
                 courier.Memory.MarkIdle();
                 var results = new DeliveryResults(targets, files, publish);
                 Console.Error.WriteLine($"{targets} targets: warm-up done in {started.Elapsed.TotalSeconds:0} s");
                 for (var iteration = 0; iteration < iterations; iteration++)
                 {
-                    await RunIterationAsync(bench, runners, iteration, results);
+                    await RunIterationAsync(bench, runners, iteration, results.Add);
                     Console.Error.WriteLine($"{targets} targets: iteration {iteration + 1} of {iterations} done at {started.Elapsed.TotalSeconds:0} s");
                 }
 
@@ -77,7 +77,11 @@ internal static class DeliveryBenchmark
         }
     }
 
-    private static async Task RunIterationAsync(DeliveryBench bench, IDeliveryRunner[] runners, int iteration, DeliveryResults? results)
+    /// <summary>
+    /// One iteration: a new repository, each workload by every runner in turn (the order rotating by iteration), each
+    /// run checked; <paramref name="measured"/> gets (workload, method, milliseconds) of each run (null: a warm-up).
+    /// </summary>
+    internal static async Task RunIterationAsync(DeliveryBench bench, IReadOnlyList<IDeliveryRunner> runners, int iteration, Action<string, string, double>? measured)
     {
         var freeAtStart = bench.FreeBytes();
         var repository = await bench.CopyRepositoryAsync(iteration);
@@ -87,7 +91,7 @@ internal static class DeliveryBenchmark
         }
 
         // Rotate the order so no method always runs first (after another's writes) or last.
-        var order = Enumerable.Range(0, runners.Length).Select(i => runners[(i + Math.Max(iteration, 0)) % runners.Length]).ToList();
+        var order = Enumerable.Range(0, runners.Count).Select(i => runners[(i + Math.Max(iteration, 0)) % runners.Count]).ToList();
         var expected = await bench.ReadFileAsync(repository, DeliveryBench.ChangedFile);
         await MeasureAsync("first delivery");
         expected = await bench.ChangeOneFileAsync(repository, iteration);
@@ -104,8 +108,8 @@ internal static class DeliveryBenchmark
                 await Scripts.FlushDiskAsync();
                 var elapsed = await Measurement.TimeAsync(() => runner.DeliverAsync(repository, iteration));
                 bench.Verify(runner.Method, workload, iteration, expected);
-                results?.Add(workload, runner.Method, elapsed);
-                if (results is not null)
+                measured?.Invoke(workload, runner.Method, elapsed);
+                if (measured is not null)
                 {
                     // On stderr as measured: a run stopped before its table still leaves its figures.
                     Console.Error.WriteLine($"{bench.Servers.Count} targets, iteration {iteration + 1}: {workload}, {runner.Method} {elapsed:0} ms");

@@ -1,6 +1,6 @@
 // Courier's benchmark harness: every scenario runs Courier and a baseline side by side, alternately, in this
 // process, and reports the ratio of their medians (below 1: Courier is faster). Usage:
-//   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [git] [delivery] [storm] [--iterations N]
+//   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [git] [delivery] [storm] [cluster] [--iterations N]
 //       [--targets 16[,64,200]] [--files 2000] [--file-bytes 10000] [--methods courier,baseline,floor,atomic-floor]
 //       [--publish in-place|atomic]   (delivery: how Courier's ssh destinations publish; the baseline and the floor never change)
 //       [--pushes 100] [--seconds 5] [--trigger gitlab|api|mixed] [--queue-capacity N]   (storm)
@@ -67,6 +67,16 @@ if (Wanted("delivery"))
             Console.WriteLine(ScaleResults.Table(sizes));
         }
     }
+}
+
+if (scenarios.Contains("cluster"))
+{
+    // Only when asked: it needs etcd (Debian's etcd-server) besides sshd, rsync and git.
+    var targets = int.Parse((Option("--targets") ?? "200").Split(',')[0], CultureInfo.InvariantCulture);
+    var files = int.Parse(Option("--files") ?? "100", CultureInfo.InvariantCulture);
+    var fileBytes = int.Parse(Option("--file-bytes") ?? "10000", CultureInfo.InvariantCulture);
+    var table = await ClusterBenchmark.RunAsync(targets, files, fileBytes, Option("--iterations") is null ? 3 : iterations);
+    table.ToList().ForEach(Console.WriteLine);
 }
 
 if (Wanted("storm"))

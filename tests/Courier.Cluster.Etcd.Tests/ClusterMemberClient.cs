@@ -1,4 +1,5 @@
 using Courier.Core.Cluster;
+using Courier.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Courier.Cluster.Etcd.Tests;

@@ -1,4 +1,5 @@
 using Courier.Core.Cluster;
+using Courier.Testing;
 
 namespace Courier.Cluster.Etcd.Tests;
 

@@ -1,3 +1,5 @@
+using Courier.Testing;
+
 namespace Courier.Cluster.Etcd.Tests;
 
 /// <summary>One etcd cluster for the tests that never stop its members (each test uses its own cluster name, so its own keys).</summary>

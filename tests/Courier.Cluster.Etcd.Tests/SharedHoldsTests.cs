@@ -1,4 +1,5 @@
 using System.Net;
+using Courier.Testing;
 
 namespace Courier.Cluster.Etcd.Tests;
 

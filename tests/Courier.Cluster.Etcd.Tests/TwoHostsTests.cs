@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Courier.Testing;
 
 namespace Courier.Cluster.Etcd.Tests;
 

@@ -1,11 +1,11 @@
-using Courier.Testing;
+using Xunit;
 
-namespace Courier.Cluster.Etcd.Tests;
+namespace Courier.Testing;
 
 /// <summary>
 /// A real 3-member etcd cluster (Debian's etcd-server) on free loopback ports, its data in a temporary directory;
 /// every member is stopped and reaped when the fixture is disposed. Elections are quick (50 ms heartbeats), so leases
-/// of 2 to 3 s are allowed.
+/// of 2 to 3 s are allowed. An xunit fixture, and what the bench runs its clusters of Couriers on.
 /// </summary>
 public sealed class EtcdCluster : IAsyncLifetime
 {
@@ -16,17 +16,19 @@ public sealed class EtcdCluster : IAsyncLifetime
     private readonly BackgroundProcess?[] _members = new BackgroundProcess?[Size];
     private readonly IReadOnlyList<string> _moreArguments;
 
+    /// <summary>A cluster of three members with the default arguments; started by <see cref="InitializeAsync"/>.</summary>
     public EtcdCluster()
         : this([])
     {
     }
 
     /// <summary>A cluster whose members get <paramref name="moreArguments"/> too (e.g. <c>--auth-token-ttl</c>).</summary>
-    internal EtcdCluster(IReadOnlyList<string> moreArguments) => _moreArguments = moreArguments;
+    public EtcdCluster(IReadOnlyList<string> moreArguments) => _moreArguments = moreArguments;
 
     /// <summary>The client URLs of every member, running or not.</summary>
     public IReadOnlyList<string> Endpoints => [.. _clientPorts.Select(port => $"http://127.0.0.1:{port}")];
 
+    /// <summary>Starts the members and waits until each answers healthy (at most 30 s).</summary>
     public async Task InitializeAsync()
     {
         var token = $"courier-test-{Guid.NewGuid():N}";
@@ -63,6 +65,7 @@ public sealed class EtcdCluster : IAsyncLifetime
         }
     }
 
+    /// <summary>Stops and reaps every member and removes their data.</summary>
     public async Task DisposeAsync()
     {
         foreach (var member in _members.OfType<BackgroundProcess>())
