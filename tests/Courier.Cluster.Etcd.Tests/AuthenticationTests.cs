@@ -65,7 +65,7 @@ public sealed class SecuredEtcd : IAsyncLifetime
     public const string Cluster = "secured";
     public const string Password = "s3cret-courier";
 
-    public EtcdCluster Etcd { get; } = new(["--auth-token-ttl", "1"]);
+    public EtcdCluster Etcd { get; } = EtcdCluster.WithArguments(["--auth-token-ttl", "1"]);
 
     public async Task InitializeAsync()
     {

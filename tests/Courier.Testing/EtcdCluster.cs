@@ -22,8 +22,10 @@ public sealed class EtcdCluster : IAsyncLifetime
     {
     }
 
-    /// <summary>A cluster whose members get <paramref name="moreArguments"/> too (e.g. <c>--auth-token-ttl</c>).</summary>
-    public EtcdCluster(IReadOnlyList<string> moreArguments) => _moreArguments = moreArguments;
+    private EtcdCluster(IReadOnlyList<string> moreArguments) => _moreArguments = moreArguments;
+
+    /// <summary>A cluster whose members get <paramref name="moreArguments"/> too (e.g. <c>--auth-token-ttl</c>); as a fixture, one public constructor only.</summary>
+    public static EtcdCluster WithArguments(IReadOnlyList<string> moreArguments) => new(moreArguments);
 
     /// <summary>The client URLs of every member, running or not.</summary>
     public IReadOnlyList<string> Endpoints => [.. _clientPorts.Select(port => $"http://127.0.0.1:{port}")];
