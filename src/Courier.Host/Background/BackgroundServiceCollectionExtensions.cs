@@ -1,7 +1,6 @@
 using Courier.Core;
 using Courier.Core.Cluster;
 using Courier.Core.History;
-using Courier.Core.Polling;
 using Courier.Core.Updates;
 using Courier.Host.Cluster;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -20,10 +19,8 @@ internal static class BackgroundServiceCollectionExtensions
         services.AddSingleton<UpdateQueue>();
         services.AddSingleton<IUpdateQueue>(provider => provider.GetRequiredService<UpdateQueue>());
         services.AddHostedService(provider => provider.GetRequiredService<UpdateQueue>());
-        services.AddSingleton<SourcePoller>();
-        services.AddHostedService<PollingService>();
-        services.AddSingleton<UnfinishedRunSweeper>();
-        services.AddHostedService<UnfinishedRunService>();
+        services.AddHostedService<SourcePoller>();
+        services.AddHostedService<UnfinishedRunSweeper>();
         services.AddHostedService<ShareService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, MemoryTrimAfterUpdates>());
         services.AddOptions<HostOptions>().Configure<IOptions<CourierOptions>>((host, courier) =>

@@ -14,7 +14,7 @@ public sealed class PollingTests : IAsyncLifetime
     {
         await _scenario.AddRepositoryAsync("polled", pollInterval: "1");
         await using var host = await _scenario.Setup.StartHostAsync(
-            new Dictionary<string, string> { ["Logging:LogLevel:Courier.Core.Polling"] = "Debug" },
+            new Dictionary<string, string> { ["Logging:LogLevel:Courier.Host.Background.SourcePoller"] = "Debug" },
             updateAllOnStart: true);
         await GitHookScenario.WaitUntilAsync(() => _scenario.Delivered(0, "polled") == "polled v0", "the start-up delivery arrived");
 

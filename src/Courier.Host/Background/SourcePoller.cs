@@ -1,17 +1,17 @@
+using Courier.Core;
 using Courier.Core.Configuration;
 using Courier.Core.Updates;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Courier.Core.Polling;
+namespace Courier.Host.Background;
 
 /// <summary>
 /// Polls the sources that can be polled (<see cref="IPolledSource"/>) at their interval, a fallback for a missed web
 /// hook: a source whose remote revision is the one last delivered costs one cheap check and nothing else; any other
 /// answer queues a normal update. Polls of different sources run side by side; a source whose check is still
 /// running is not checked again. The configuration is read again every <see cref="RescanInterval"/>.
-/// Not registered by <c>AddCourier()</c>: it needs an <see cref="IUpdateQueue"/>, which the host (or an embedding
-/// app) provides; register both and call <see cref="RunAsync"/> from a hosted service.
+/// The host's: it queues its updates on the host's <see cref="IUpdateQueue"/>, and runs while the host runs (it polls
+/// nothing unless a source or <c>Courier:Git:PollInterval</c> asks).
 /// </summary>
 internal sealed partial class SourcePoller(
     HermesConfigurationLoader configuration,
@@ -19,12 +19,14 @@ internal sealed partial class SourcePoller(
     IUpdateQueue queue,
     IOptions<CourierOptions> options,
     TimeProvider time,
-    ILogger<SourcePoller> logger)
+    ILogger<SourcePoller> logger) : BackgroundService
 {
     private static readonly TimeSpan Tick = TimeSpan.FromSeconds(1);
 
     /// <summary>How often the poller reads the sources again, to follow configuration changes.</summary>
     public static TimeSpan RescanInterval { get; } = TimeSpan.FromMinutes(1);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
 
     /// <summary>Polls until <paramref name="cancellationToken"/> is cancelled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)

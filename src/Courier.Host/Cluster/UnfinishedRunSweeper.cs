@@ -1,14 +1,15 @@
+using Courier.Core.Cluster;
 using Courier.Core.Updates;
-using Microsoft.Extensions.Logging;
+using Courier.Host.Background;
 
-namespace Courier.Core.Cluster;
+namespace Courier.Host.Cluster;
 
 /// <summary>
 /// Runs again what a member left unfinished: a source with pending triggers or the record of a run, whose lock nobody
 /// holds (its holder died, or died before running a trigger it accepted). Each member looks every
 /// <see cref="Interval"/>; the lock decides which one runs it. So an update answered 202 by a member that then died is
 /// run within the lease's TTL (the dead member's lock ends with it) plus one interval.
-/// Not registered by <c>AddCourier()</c>: like the poller, it queues updates on the host's <see cref="IUpdateQueue"/>.
+/// The host's, like the poller: it queues updates on the host's <see cref="IUpdateQueue"/>, and runs while the host runs.
 /// </summary>
 internal sealed partial class UnfinishedRunSweeper(
     IClusterMembership membership,
@@ -17,13 +18,15 @@ internal sealed partial class UnfinishedRunSweeper(
     SourceUpdateCoordinator coordinator,
     IUpdateQueue queue,
     TimeProvider time,
-    ILogger<UnfinishedRunSweeper> logger)
+    ILogger<UnfinishedRunSweeper> logger) : BackgroundService
 {
     /// <summary>How often a member looks for unfinished runs.</summary>
     public static TimeSpan Interval { get; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long a source queued here is left alone before it is queued again (one not configured here, say).</summary>
     public static TimeSpan RetryAfter { get; } = TimeSpan.FromSeconds(30);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
 
     /// <summary>Looks until <paramref name="cancellationToken"/> is cancelled; returns at once on a single node.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)

@@ -1,8 +1,10 @@
-namespace Courier.Core.Updates;
+using Courier.Core.Updates;
+
+namespace Courier.Host.Background;
 
 /// <summary>
-/// Updates that run after their request has been answered (web hooks, start-up, polling). The host's queue
-/// implements it (an embedding app runs <see cref="ICourierUpdater"/> directly).
+/// Updates that run after their request has been answered (web hooks, start-up, polling, unfinished runs), as the
+/// host's <see cref="UpdateQueue"/> runs them (an embedding app runs <see cref="ICourierUpdater"/> directly).
 /// </summary>
 internal interface IUpdateQueue
 {
