@@ -47,6 +47,8 @@ internal sealed class ClusterRunner : IDeliveryRunner, IAsyncDisposable
                         ["Courier:Cluster:Etcd:Endpoints"] = string.Join(",", etcd.Endpoints),
                         ["Courier:Cluster:Name"] = $"bench-{replicas}",
                         ["Courier:Cluster:MemberName"] = $"m{n}",
+                        // Split from 2 targets on, so that the smallest run (scripts/test.sh) splits too.
+                        ["Courier:Cluster:FanOut:MinTargets"] = "2",
                         ["Courier:Ssh:StrictHostKeyChecking"] = "no",
                         ["Logging:LogLevel:Default"] = "Warning",
                     },
