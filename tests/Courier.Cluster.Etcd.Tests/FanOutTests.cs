@@ -48,6 +48,17 @@ public sealed class FanOutTests(EtcdCluster etcd, ITestOutputHelper output)
             Assert.Equal(share > 0, host.Logs.Contains($"Delivering {share} targets of source {SourceId}", StringComparison.Ordinal));
         }
 
+        // Every member's /status says who delivered each target, as the runner's report does.
+        foreach (var host in new[] { a, b, c })
+        {
+            // The shared history is read at most a second late.
+            await Eventually.TrueAsync(async () => (await ClusterSite.GetJsonAsync(host, "/status")).Body.GetProperty("sources").GetArrayLength() == 1, "the update is on /status", TimeSpan.FromSeconds(5));
+            var targets = (await ClusterSite.GetJsonAsync(host, "/status")).Body.GetProperty("sources")[0].GetProperty("targets").EnumerateArray().ToList();
+            Assert.Equal(9, targets.Count);
+            Assert.All(targets, t => Assert.Equal(first[(t.GetProperty("destination").GetString()!, t.GetProperty("target").GetString()!)].Member, t.GetProperty("last_success").GetProperty("member").GetString()));
+        }
+
+        Assert.Contains($"<small>by {first.Values.First().Member}</small>", await b.Client.GetStringAsync("/status"), StringComparison.Ordinal);
         output.WriteLine($"shares of 9 targets: {string.Join(", ", first.Values.GroupBy(d => d.Member).Select(g => $"{g.Key} {g.Count()}"))}");
 
         await c.StopAsync();

@@ -77,4 +77,8 @@ public sealed record TargetStatus(string Destination, string Target, bool Ok, De
 /// <param name="At">When the update started.</param>
 /// <param name="Revision">The revision delivered (or attempted).</param>
 /// <param name="Error">Why it failed; null on success.</param>
-public sealed record DeliveryEvent(string Update, DateTimeOffset At, string? Revision, string? Error);
+public sealed record DeliveryEvent(string Update, DateTimeOffset At, string? Revision, string? Error)
+{
+    /// <summary>In a cluster, the member that delivered; null on a single node.</summary>
+    public string? Member { get; init; }
+}

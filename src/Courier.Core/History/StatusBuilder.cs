@@ -89,7 +89,7 @@ public static class StatusBuilder
                 foreach (var delivery in destination.Deliveries)
                 {
                     var target = Target(destination.Alias, delivery.Target);
-                    var attempt = new DeliveryEvent(report.Id, report.StartedAt, source.Revision, delivery.Error);
+                    var attempt = new DeliveryEvent(report.Id, report.StartedAt, source.Revision, delivery.Error) { Member = delivery.Member };
                     if (delivery.Succeeded)
                     {
                         target.Succeeded(attempt);

@@ -69,6 +69,7 @@ internal static class TargetTables
             return "<small>no known revision</small>";
         }
 
-        return since is { } at ? $"{Revision(revision)} since {Age(at, now)}" : Revision(revision);
+        var held = since is { } at ? $"{Revision(revision)} since {Age(at, now)}" : Revision(revision);
+        return target.LastSuccess?.Member is { } member ? $"{held} <small>by {Encode(member)}</small>" : held;
     }
 }
