@@ -72,36 +72,55 @@ internal sealed partial class EtcdTargetShares(EtcdGateway etcd, EtcdKeys keys, 
         }
     }
 
-    public async IAsyncEnumerable<ShareOrder> ReceiveAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ReceivedShare> ReceiveAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var prefix = keys.SharesPrefix(session.MemberName);
         var range = new RangeRequest { Key = EtcdKeys.Bytes(prefix), RangeEnd = EtcdKeys.RangeEnd(prefix), Limit = 1000 };
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        // Each order seen and not yet gone, with what cancels its share once the runner withdraws it.
+        var seen = new Dictionary<string, CancellationTokenSource>(StringComparer.Ordinal);
         var wait = PollInterval;
-        while (true)
+        try
         {
-            await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
-            RangeResponse listed;
-            try
+            while (true)
             {
-                listed = await etcd.CallAsync("the shares handed to this member", (headers, deadline, ct) => etcd.Client.GetAsync(range, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
-                wait = PollInterval;
-            }
-            catch (ClusterUnavailableException e)
-            {
-                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestBackoff.Ticks));
-                LogReceiveFailed(e.Message, wait.TotalSeconds);
-                continue;
-            }
-
-            var present = new HashSet<string>(listed.Kvs.Select(kv => kv.Key.ToStringUtf8()), StringComparer.Ordinal);
-            seen.IntersectWith(present);
-            foreach (var kv in listed.Kvs.Where(kv => seen.Add(kv.Key.ToStringUtf8())))
-            {
-                if (Deserialize(kv.Value) is { } order)
+                await Task.Delay(wait, time, cancellationToken).ConfigureAwait(false);
+                RangeResponse listed;
+                try
                 {
-                    yield return order;
+                    listed = await etcd.CallAsync("the shares handed to this member", (headers, deadline, ct) => etcd.Client.GetAsync(range, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
+                    wait = PollInterval;
                 }
+                catch (ClusterUnavailableException e)
+                {
+                    wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LongestBackoff.Ticks));
+                    LogReceiveFailed(e.Message, wait.TotalSeconds);
+                    continue;
+                }
+
+                var present = listed.Kvs.Select(kv => kv.Key.ToStringUtf8()).ToHashSet(StringComparer.Ordinal);
+                foreach (var gone in seen.Keys.Where(key => !present.Contains(key)).ToList())
+                {
+                    seen.Remove(gone, out var withdrawn);
+                    await withdrawn!.CancelAsync().ConfigureAwait(false);
+                    withdrawn.Dispose();
+                }
+
+                foreach (var kv in listed.Kvs.Where(kv => !seen.ContainsKey(kv.Key.ToStringUtf8())))
+                {
+                    var withdrawn = new CancellationTokenSource();
+                    seen[kv.Key.ToStringUtf8()] = withdrawn;
+                    if (Deserialize(kv.Value) is { } order)
+                    {
+                        yield return new ReceivedShare(order, withdrawn.Token);
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var withdrawn in seen.Values)
+            {
+                withdrawn.Dispose();
             }
         }
     }

@@ -146,6 +146,37 @@ public sealed class FanOutTests(EtcdCluster etcd, ITestOutputHelper output)
         Assert.Contains($"member {victim} did not deliver its {share.Count} targets (it left the cluster before answering); delivering them here", a.Logs, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_share_whose_runner_gave_up_at_its_deadline_is_ended_on_its_member_and_not_answered()
+    {
+        using var scripts = TempDirectory.Create("courier-share-withdrawn");
+        var stalls = scripts.WriteFile("stall-paths", string.Empty);
+        var log = scripts.Combine("stalled.log");
+
+        // Every rsync to a listed path waits on the target far past the runner's deadline.
+        await using var site = await ClusterSite.CreateAsync(targets: 9, server: root => SshServerOptions.RunningFirst(root, $$"""
+            while read -r stall; do
+              case "$SSH_ORIGINAL_COMMAND" in
+                *"rsync --server"*"$stall"*) echo "$stall" >> '{{log}}'; sleep 30 ;;
+              esac
+            done < '{{stalls}}'
+            """));
+        // The member's own deadline is far later than the runner's: only the withdrawal can end its share in time.
+        await using var a = await site.StartHostAsync("a", _cluster, etcd.Endpoints, new Dictionary<string, string>(Splitting) { ["Courier:Timeouts:Update"] = "00:00:06" });
+        await using var b = await site.StartHostAsync("b", _cluster, etcd.Endpoints, new Dictionary<string, string>(Splitting) { ["Courier:Timeouts:Update"] = "00:02:00" });
+        await WaitForMembersAsync(a, "a", "b");
+        var share = Enumerable.Range(2, 8).Where(n => OwnerOf(site, ClusterSite.AliasOf(n), "a", "b") == "b").ToList();
+        Assert.NotEmpty(share);
+        File.WriteAllLines(stalls, share.Select(n => site.Root.Combine(ClusterSite.AliasOf(n))));
+
+        var (status, body) = await a.PostAsync("/update_all", acceptJson: true);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, status);
+        Assert.Contains("did not finish within Courier:Timeouts:Update", body, StringComparison.Ordinal);
+        await Eventually.TrueAsync(() => b.Logs.Contains($"Share of source {SourceId} for member a ended: the runner withdrew it", StringComparison.Ordinal), "member b ended the withdrawn share", TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain("delivered but not answered", b.Logs, StringComparison.Ordinal);
+    }
+
     /// <summary>The member that owns an ssh target (named by its address, <c>HOST:PORT:PATH</c>) among <paramref name="members"/>.</summary>
     private static string OwnerOf(ClusterSite site, string alias, params string[] members) => OwnerAt(site, alias, site.Root.Combine(alias), members);
 

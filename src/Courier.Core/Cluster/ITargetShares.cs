@@ -25,8 +25,11 @@ public interface ITargetShares
     /// <summary>Removes the order and its answer (best effort: the runner's lease ends them anyway).</summary>
     Task WithdrawAsync(ShareOrder order, CancellationToken cancellationToken);
 
-    /// <summary>The orders handed to this member, each once, as they arrive; ends with <paramref name="cancellationToken"/>.</summary>
-    IAsyncEnumerable<ShareOrder> ReceiveAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// The orders handed to this member, each once, as they arrive, each with a token cancelled when its runner
+    /// withdraws it (the runner's deadline, or the runner gone); ends with <paramref name="cancellationToken"/>.
+    /// </summary>
+    IAsyncEnumerable<ReceivedShare> ReceiveAsync(CancellationToken cancellationToken);
 
     /// <summary>Answers an order handed to this member.</summary>
     /// <exception cref="ClusterUnavailableException">The engine did not answer within its deadline.</exception>
@@ -42,6 +45,11 @@ public interface ITargetShares
 /// <param name="Member">The member the share is for.</param>
 /// <param name="Targets">The targets of the share.</param>
 public sealed record ShareOrder(string Id, string SourceId, string Revision, long? FencingToken, string Runner, string Member, IReadOnlyList<ShareTarget> Targets);
+
+/// <summary>An order handed to this member, and whether its runner still wants it.</summary>
+/// <param name="Order">The order.</param>
+/// <param name="Withdrawn">Cancelled once the order is withdrawn: whatever the share still does is for nobody.</param>
+public sealed record ReceivedShare(ShareOrder Order, CancellationToken Withdrawn);
 
 /// <summary>A target of a share: its destination's alias and its name within the destination.</summary>
 /// <param name="Alias">The destination.</param>

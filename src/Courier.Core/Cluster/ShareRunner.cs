@@ -26,9 +26,9 @@ internal sealed partial class ShareRunner(
         var running = new ConcurrentDictionary<Task, bool>();
         try
         {
-            await foreach (var order in shares.ReceiveAsync(stopping).ConfigureAwait(false))
+            await foreach (var received in shares.ReceiveAsync(stopping).ConfigureAwait(false))
             {
-                var task = RunOrderAsync(order, stopping);
+                var task = RunOrderAsync(received.Order, stopping, received.Withdrawn);
                 running[task] = true;
                 _ = task.ContinueWith(done => running.TryRemove(done, out _), TaskScheduler.Default);
             }
@@ -40,11 +40,15 @@ internal sealed partial class ShareRunner(
         await Task.WhenAll(running.Keys).ConfigureAwait(false);
     }
 
-    /// <summary>Delivers one order and answers it; never throws (a failure is the answer, or left to the runner).</summary>
-    public async Task RunOrderAsync(ShareOrder order, CancellationToken stopping)
+    /// <summary>
+    /// Delivers one order and answers it, unless its runner withdrew it (<paramref name="withdrawn"/>: the share is
+    /// ended, its processes killed, and nobody waits for an answer); never throws (a failure is the answer, or left to
+    /// the runner).
+    /// </summary>
+    public async Task RunOrderAsync(ShareOrder order, CancellationToken stopping, CancellationToken withdrawn = default)
     {
         ArgumentNullException.ThrowIfNull(order);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping, withdrawn);
         deadline.CancelAfter(options.Value.Timeouts.Update);
         var turn = _sources.GetOrAdd(order.SourceId, _ => new SemaphoreSlim(1, 1));
         ShareAnswer answer;
@@ -67,6 +71,13 @@ internal sealed partial class ShareRunner(
         catch (Exception e)
         {
             answer = Refusal(e.Message);
+        }
+
+        if (withdrawn.IsCancellationRequested)
+        {
+            // An answer now would stay in the engine with nobody to read and remove it.
+            LogWithdrawn(order.SourceId, order.Runner);
+            return;
         }
 
         if (answer.Error is not null)
@@ -133,6 +144,9 @@ internal sealed partial class ShareRunner(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Share of source {Source} for member {Runner} not delivered here: {Reason}")]
     private partial void LogRefused(string source, string runner, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Share of source {Source} for member {Runner} ended: the runner withdrew it")]
+    private partial void LogWithdrawn(string source, string runner);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Share of source {Source} for member {Runner} delivered but not answered: {Reason}")]
     private partial void LogUnanswered(string source, string runner, string reason);

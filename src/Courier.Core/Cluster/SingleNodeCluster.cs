@@ -86,7 +86,7 @@ internal sealed class SingleNodeCluster : IClusterMembership, ISourceLocks, IPen
 
     public Task WithdrawAsync(ShareOrder order, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public async IAsyncEnumerable<ShareOrder> ReceiveAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ReceivedShare> ReceiveAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
         yield break;
