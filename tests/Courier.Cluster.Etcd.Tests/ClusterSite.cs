@@ -101,8 +101,11 @@ public sealed class ClusterSite : IAsyncDisposable
         Root.WriteFile("config/destinations.json", JsonSerializer.Serialize(destinations));
     }
 
-    /// <summary>Starts a host that is member <paramref name="member"/> of cluster <paramref name="cluster"/> on <paramref name="endpoints"/>.</summary>
-    public Task<CourierHostProcess> StartHostAsync(string member, string cluster, IEnumerable<string> endpoints, IDictionary<string, string>? settings = null)
+    /// <summary>
+    /// Starts a host that is member <paramref name="member"/> of cluster <paramref name="cluster"/> on <paramref name="endpoints"/>,
+    /// reading the site's hermes directory unless <paramref name="hermesDirectory"/> names its own.
+    /// </summary>
+    public Task<CourierHostProcess> StartHostAsync(string member, string cluster, IEnumerable<string> endpoints, IDictionary<string, string>? settings = null, string? hermesDirectory = null)
     {
         var all = new Dictionary<string, string>
         {
@@ -125,7 +128,7 @@ public sealed class ClusterSite : IAsyncDisposable
         return CourierHostProcess.StartAsync(new CourierHostProcessOptions
         {
             ConfigPath = Root.Combine("config"),
-            HermesDirectory = Root.Combine("hermes"),
+            HermesDirectory = hermesDirectory ?? Root.Combine("hermes"),
             StateDirectory = Root.Combine($"state-{member}"),
             Settings = all,
         });

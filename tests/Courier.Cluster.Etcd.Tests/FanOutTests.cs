@@ -45,7 +45,14 @@ public sealed class FanOutTests(EtcdCluster etcd, ITestOutputHelper output)
         foreach (var (member, host) in new[] { ("b", b), ("c", c) })
         {
             var share = first.Values.Count(d => d.Member == member);
-            Assert.Equal(share > 0, host.Logs.Contains($"Delivering {share} targets of source {SourceId}", StringComparison.Ordinal));
+            if (share > 0)
+            {
+                await LoggedAsync(host, $"Delivering {share} targets of source {SourceId}");
+            }
+            else
+            {
+                Assert.DoesNotContain($"targets of source {SourceId} at", host.Logs, StringComparison.Ordinal);
+            }
         }
 
         // Every member's /status says who delivered each target, as the runner's report does.
@@ -106,20 +113,32 @@ public sealed class FanOutTests(EtcdCluster etcd, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_member_that_pulls_another_revision_delivers_nothing_and_leaves_its_share_to_the_runner()
+    {
+        await using var site = await ClusterSite.CreateAsync(targets: 9);
+        // Member b reads a hermes directory of its own: what it pulls is not the revision the runner validated.
+        site.Root.WriteFile("hermes-b/app/settings.json", "{\"version\": \"b's own\"}");
+        await using var a = await site.StartHostAsync("a", _cluster, etcd.Endpoints, Splitting);
+        await using var b = await site.StartHostAsync("b", _cluster, etcd.Endpoints, Splitting, hermesDirectory: site.Root.Combine("hermes-b"));
+        await WaitForMembersAsync(a, "a", "b");
+        var share = Enumerable.Range(1, 9).Count(n => OwnerOf(site, ClusterSite.AliasOf(n), "a", "b") == "b");
+        Assert.NotEqual(0, share);
+
+        var deliveries = Deliveries(await UpdateAsync(a));
+
+        Assert.Equal(9, deliveries.Count);
+        Assert.All(deliveries, pair => Assert.Equal("a", pair.Value.Member));
+        Assert.All(Enumerable.Range(1, 9), n => Assert.Equal("{\"version\": 1}", site.DeliveredTo(n)));
+        await LoggedAsync(a, $"member b did not deliver its {share} targets (member b pulled ");
+        await LoggedAsync(b, $"Share of source {SourceId} for member a not delivered here: member b pulled ");
+    }
+
+    [Fact]
     public async Task A_member_killed_while_it_delivers_its_share_leaves_the_share_to_the_runner()
     {
-        using var scripts = TempDirectory.Create("courier-share-kill");
-        var stalls = scripts.WriteFile("stall-paths", string.Empty);
-        var log = scripts.Combine("stalled.log");
-
         // The first rsync to each path listed waits on the target, long enough to kill the member that runs it.
-        await using var site = await ClusterSite.CreateAsync(targets: 9, server: root => SshServerOptions.RunningFirst(root, $$"""
-            while read -r stall; do
-              case "$SSH_ORIGINAL_COMMAND" in
-                *"rsync --server"*"$stall"*) if [ ! -e "$stall.stalled" ]; then touch "$stall.stalled"; echo "$stall" >> '{{log}}'; sleep 8; fi ;;
-              esac
-            done < '{{stalls}}'
-            """));
+        using var stalls = new StallingTargets();
+        await using var site = await ClusterSite.CreateAsync(targets: 9, server: stalls.Server(seconds: 8, once: true));
         await using var a = await site.StartHostAsync("a", _cluster, etcd.Endpoints, Splitting);
         await using var b = await site.StartHostAsync("b", _cluster, etcd.Endpoints, Splitting);
         await using var c = await site.StartHostAsync("c", _cluster, etcd.Endpoints, Splitting);
@@ -129,11 +148,11 @@ public sealed class FanOutTests(EtcdCluster etcd, ITestOutputHelper output)
         var owners = Enumerable.Range(2, 8).ToDictionary(n => n, n => OwnerOf(site, ClusterSite.AliasOf(n), "a", "b", "c"));
         var victim = owners.Values.First(owner => owner != "a");
         var share = owners.Where(pair => pair.Value == victim).Select(pair => pair.Key).ToList();
-        File.WriteAllLines(stalls, share.Select(n => site.Root.Combine(ClusterSite.AliasOf(n))));
+        stalls.Stall(share.Select(n => site.Root.Combine(ClusterSite.AliasOf(n))));
         var victimHost = victim == "b" ? b : c;
 
         var answered = a.PostAsync("/update_all", acceptJson: true);
-        await Eventually.TrueAsync(() => File.Exists(log), $"member {victim}'s share is being delivered", TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => stalls.Started, $"member {victim}'s share is being delivered", TimeSpan.FromSeconds(30));
         var killed = System.Diagnostics.Stopwatch.StartNew();
         System.Diagnostics.Process.GetProcessById(victimHost.ProcessId).Kill();
         var (status, body) = await answered;
@@ -142,39 +161,43 @@ public sealed class FanOutTests(EtcdCluster etcd, ITestOutputHelper output)
         Assert.True(status == HttpStatusCode.OK, body);
         var deliveries = Deliveries(JsonDocument.Parse(body).RootElement);
         Assert.All(share, n => Assert.Equal("a", deliveries.Single(d => d.Key.Alias == ClusterSite.AliasOf(n)).Value.Member));
+        Assert.DoesNotContain(deliveries, d => d.Value.Member == victim);
         Assert.All(Enumerable.Range(1, 9), n => Assert.Equal("{\"version\": 1}", site.DeliveredTo(n)));
-        Assert.Contains($"member {victim} did not deliver its {share.Count} targets (it left the cluster before answering); delivering them here", a.Logs, StringComparison.Ordinal);
+        var whole = Enumerable.Range(1, 9).Count(n => OwnerOf(site, ClusterSite.AliasOf(n), "a", "b", "c") == victim);
+        await LoggedAsync(a, $"member {victim} did not deliver its {whole} targets (it left the cluster before answering); delivering them here");
     }
 
     [Fact]
     public async Task A_share_whose_runner_gave_up_at_its_deadline_is_ended_on_its_member_and_not_answered()
     {
-        using var scripts = TempDirectory.Create("courier-share-withdrawn");
-        var stalls = scripts.WriteFile("stall-paths", string.Empty);
-        var log = scripts.Combine("stalled.log");
-
         // Every rsync to a listed path waits on the target far past the runner's deadline.
-        await using var site = await ClusterSite.CreateAsync(targets: 9, server: root => SshServerOptions.RunningFirst(root, $$"""
-            while read -r stall; do
-              case "$SSH_ORIGINAL_COMMAND" in
-                *"rsync --server"*"$stall"*) echo "$stall" >> '{{log}}'; sleep 30 ;;
-              esac
-            done < '{{stalls}}'
-            """));
+        using var stalls = new StallingTargets();
+        await using var site = await ClusterSite.CreateAsync(targets: 9, server: stalls.Server(seconds: 30, once: false));
         // The member's own deadline is far later than the runner's: only the withdrawal can end its share in time.
         await using var a = await site.StartHostAsync("a", _cluster, etcd.Endpoints, new Dictionary<string, string>(Splitting) { ["Courier:Timeouts:Update"] = "00:00:06" });
         await using var b = await site.StartHostAsync("b", _cluster, etcd.Endpoints, new Dictionary<string, string>(Splitting) { ["Courier:Timeouts:Update"] = "00:02:00" });
         await WaitForMembersAsync(a, "a", "b");
         var share = Enumerable.Range(2, 8).Where(n => OwnerOf(site, ClusterSite.AliasOf(n), "a", "b") == "b").ToList();
         Assert.NotEmpty(share);
-        File.WriteAllLines(stalls, share.Select(n => site.Root.Combine(ClusterSite.AliasOf(n))));
+        stalls.Stall(share.Select(n => site.Root.Combine(ClusterSite.AliasOf(n))));
 
         var (status, body) = await a.PostAsync("/update_all", acceptJson: true);
 
         Assert.Equal(HttpStatusCode.InternalServerError, status);
         Assert.Contains("did not finish within Courier:Timeouts:Update", body, StringComparison.Ordinal);
-        await Eventually.TrueAsync(() => b.Logs.Contains($"Share of source {SourceId} for member a ended: the runner withdrew it", StringComparison.Ordinal), "member b ended the withdrawn share", TimeSpan.FromSeconds(5));
+        await LoggedAsync(b, $"Share of source {SourceId} for member a ended: the runner withdrew it");
         Assert.DoesNotContain("delivered but not answered", b.Logs, StringComparison.Ordinal);
+    }
+
+    /// <summary>Waits up to 5 s for <paramref name="line"/> in the host's log: its console logger writes from a queue, so a line can trail the answer it preceded.</summary>
+    private static async Task LoggedAsync(CourierHostProcess host, string line)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (!host.Logs.Contains(line, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"not logged within 5 s: {line}\n{host.Logs}");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>The member that owns an ssh target (named by its address, <c>HOST:PORT:PATH</c>) among <paramref name="members"/>.</summary>
