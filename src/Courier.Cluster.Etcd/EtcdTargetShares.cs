@@ -107,11 +107,28 @@ internal sealed partial class EtcdTargetShares(EtcdGateway etcd, EtcdKeys keys, 
 
                 foreach (var kv in listed.Kvs.Where(kv => !seen.ContainsKey(kv.Key.ToStringUtf8())))
                 {
+                    var order = Deserialize(kv.Value);
+                    bool current;
+                    try
+                    {
+                        current = order is not null && await HeldByRunnerAsync(order, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (ClusterUnavailableException e)
+                    {
+                        // Looked at again next time.
+                        LogReceiveFailed(e.Message, wait.TotalSeconds);
+                        continue;
+                    }
+
                     var withdrawn = new CancellationTokenSource();
                     seen[kv.Key.ToStringUtf8()] = withdrawn;
-                    if (Deserialize(kv.Value) is { } order)
+                    if (current)
                     {
-                        yield return new ReceivedShare(order, withdrawn.Token);
+                        yield return new ReceivedShare(order!, withdrawn.Token);
+                    }
+                    else if (order is not null)
+                    {
+                        LogIgnored(order.SourceId, order.Runner, order.FencingToken);
                     }
                 }
             }
@@ -130,6 +147,23 @@ internal sealed partial class EtcdTargetShares(EtcdGateway etcd, EtcdKeys keys, 
         ArgumentNullException.ThrowIfNull(order);
         var put = new PutRequest { Key = EtcdKeys.Bytes(keys.Answer(order.Id)), Value = Serialize(answer), Lease = session.Require().Id };
         await etcd.CallAsync("the answer to a share", (headers, deadline, ct) => etcd.Client.PutAsync(put, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether the order is for this member and its runner holds the source's lock with the order's fencing token
+    /// (the lock key's create revision): a share from a runner that lost its turn, or one written by anyone else with
+    /// access to etcd, is never delivered, so no target gets a token that no lock ever had.
+    /// </summary>
+    private async Task<bool> HeldByRunnerAsync(ShareOrder order, CancellationToken cancellationToken)
+    {
+        if (order.Member != session.MemberName || order.FencingToken is not { } token)
+        {
+            return false;
+        }
+
+        var range = new RangeRequest { Key = EtcdKeys.Bytes(keys.Lock(order.SourceId)) };
+        var read = await etcd.CallAsync("the lock of a share's source", (headers, deadline, ct) => etcd.Client.GetAsync(range, headers, deadline, ct), cancellationToken).ConfigureAwait(false);
+        return read.Kvs.FirstOrDefault() is { } held && held.CreateRevision == token && held.Value.ToStringUtf8() == order.Runner;
     }
 
     private static ByteString Serialize<T>(T value) => ByteString.CopyFrom(JsonSerializer.SerializeToUtf8Bytes(value, UpdateReportJson.Options));
@@ -152,6 +186,9 @@ internal sealed partial class EtcdTargetShares(EtcdGateway etcd, EtcdKeys keys, 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The shares handed to this member could not be read: {Reason}; next look in {Seconds} s")]
     private partial void LogReceiveFailed(string reason, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A share of source {Source} from {Runner} (fencing token {FencingToken}) ignored: that member does not hold the source's lock with that token")]
+    private partial void LogIgnored(string source, string runner, long? fencingToken);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A share handed to this member could not be read: {Reason}")]
     private partial void LogUnreadable(string reason);
