@@ -107,23 +107,14 @@ public sealed class ClusterSite : IAsyncDisposable
     /// </summary>
     public Task<CourierHostProcess> StartHostAsync(string member, string cluster, IEnumerable<string> endpoints, IDictionary<string, string>? settings = null, string? hermesDirectory = null)
     {
-        var all = new Dictionary<string, string>
+        var all = TestHostSettings.For(Target.User, Root.Path, new Dictionary<string, string>
         {
             ["Courier:Cluster:Etcd:Endpoints"] = string.Join(",", endpoints),
             ["Courier:Cluster:Name"] = cluster,
             ["Courier:Cluster:MemberName"] = member,
             ["Courier:Cluster:LeaseTtl"] = "00:00:03",
             ["Courier:Cluster:Etcd:Timeout"] = "00:00:02",
-            ["Courier:Ssh:StrictHostKeyChecking"] = "accept-new",
-            ["Courier:Ssh:User"] = Target.User,
-            ["Courier:Ssh:Key"] = "keys/courier.key",
-            ["Courier:Ssh:Sudo"] = "false",
-            ["Courier:UpdateHermes:AllowedPaths:0"] = Root.Path,
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            all[key] = value;
-        }
+        }.Concat(settings ?? new Dictionary<string, string>()));
 
         return CourierHostProcess.StartAsync(new CourierHostProcessOptions
         {

@@ -60,20 +60,8 @@ internal sealed class HermesSetup : IAsyncDisposable
 
     public Task<CourierHostProcess> StartHostAsync(IDictionary<string, string>? settings = null, bool updateAllOnStart = false)
     {
-        var all = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["Courier:Ssh:StrictHostKeyChecking"] = "accept-new",
-            ["Courier:Ssh:User"] = Target.User,
-            ["Courier:Ssh:Key"] = "keys/courier.key",
-            ["Courier:Ssh:Sudo"] = "false",
-            // Agents' hermes paths live in the test's temporary directory, not /etc/opt.
-            ["Courier:UpdateHermes:AllowedPaths:0"] = Root.Path,
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            all[key] = value;
-        }
-
+        // Agents' hermes paths live in the test's temporary directory, not /etc/opt.
+        var all = TestHostSettings.For(Target.User, Root.Path, settings);
         return CourierHostProcess.StartAsync(new CourierHostProcessOptions
         {
             ConfigPath = ConfigDirectory,

@@ -91,19 +91,7 @@ public sealed class SecuredSite : IAsyncLifetime
     public async Task<CourierHostProcess> StartHostAsync(
         IReadOnlyDictionary<string, string> settings, int port = 8080, int dualStackPort = 8081, string? configDirectory = null, string? hermesDirectory = null)
     {
-        var all = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["Courier:Ssh:StrictHostKeyChecking"] = "accept-new",
-            ["Courier:Ssh:User"] = Target.User,
-            ["Courier:Ssh:Key"] = "keys/courier.key",
-            ["Courier:Ssh:Sudo"] = "false",
-            ["Courier:UpdateHermes:AllowedPaths:0"] = Root.Path,
-        };
-        foreach (var (key, value) in settings)
-        {
-            all[key] = value;
-        }
-
+        var all = TestHostSettings.For(Target.User, Root.Path, settings);
         return await Track(StartHostProcessAsync(all, port, dualStackPort, configDirectory, hermesDirectory));
     }
 

@@ -99,12 +99,8 @@ public sealed class CourierSite : IAsyncDisposable
     /// <summary>Starts the site's Courier, logging in everywhere as the test user with keys/courier.key, without sudo.</summary>
     public async Task<CourierHostProcess> StartHostAsync(IReadOnlyDictionary<string, string>? settings = null, int? port = null)
     {
-        var all = new Dictionary<string, string>(StringComparer.Ordinal)
+        var all = TestHostSettings.For(Sshd.User, overrides: new Dictionary<string, string>
         {
-            ["Courier:Ssh:StrictHostKeyChecking"] = "accept-new",
-            ["Courier:Ssh:User"] = Sshd.User,
-            ["Courier:Ssh:Key"] = "keys/courier.key",
-            ["Courier:Ssh:Sudo"] = "false",
             // The sites' networks use documentation ranges standing in for the datacenters' private networks.
             ["Courier:Api:AllowedNetworks:0"] = "127.0.0.0/8",
             ["Courier:Api:AllowedNetworks:1"] = "198.51.100.0/24",
@@ -112,11 +108,7 @@ public sealed class CourierSite : IAsyncDisposable
             ["Courier:UpdateHermes:AllowedTargets:0"] = "127.0.0.0/8",
             ["Courier:UpdateHermes:AllowedTargets:1"] = "198.51.100.0/24",
             ["Courier:UpdateHermes:AllowedTargets:2"] = "203.0.113.0/24",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
-        {
-            all[key] = value;
-        }
+        }.Concat(settings ?? new Dictionary<string, string>()));
 
         Host = await CourierHostProcess.StartAsync(new CourierHostProcessOptions
         {
