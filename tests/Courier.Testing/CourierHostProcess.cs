@@ -58,9 +58,16 @@ public sealed class CourierHostProcess : IAsyncDisposable
         Client = client;
     }
 
-    /// <summary>The host's build output folder (with plugins/).</summary>
+    /// <summary>
+    /// The folder of the Courier.Host the kit starts (its <c>Courier.Host.dll</c>, with plugins/):
+    /// <c>COURIER_HOST_DIRECTORY</c> when set (a kit used outside this repository: a host installed or built
+    /// elsewhere), else the host built beside this kit; <see cref="CourierHostProcessOptions.HostPath"/> overrides it
+    /// per host.
+    /// </summary>
     public static string HostDirectory { get; } =
-        typeof(CourierHostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CourierHostDirectory").Value!;
+        Environment.GetEnvironmentVariable("COURIER_HOST_DIRECTORY") is { Length: > 0 } chosen
+            ? chosen
+            : typeof(CourierHostProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "CourierHostDirectory").Value!;
 
     /// <summary><c>IP:PORT</c> of the HTTP API, as a courier-remote destination names it.</summary>
     public string Address { get; }
@@ -109,7 +116,7 @@ public sealed class CourierHostProcess : IAsyncDisposable
         var hostDll = Path.Combine(options.HostPath ?? HostDirectory, "Courier.Host.dll");
         if (!File.Exists(hostDll))
         {
-            throw new InvalidOperationException($"{hostDll} does not exist: build the solution first.");
+            throw new InvalidOperationException($"{hostDll} does not exist: build the solution first, or set COURIER_HOST_DIRECTORY to the folder of a Courier.Host build.");
         }
 
         var process = BackgroundProcess.Start("dotnet", [hostDll, "--urls", string.Join(';', [$"http://{address}", .. options.AdditionalUrls])], environment, options.NetworkNamespace?.Name);
