@@ -45,7 +45,7 @@ internal sealed class KeptSnapshots(IOptions<CourierOptions> options)
             Directory.Delete(building, recursive: true);
         }
 
-        Copy(snapshot.LocalDirectory, Path.Combine(building, FilesDirectory), cancellationToken);
+        Copy(snapshot.LocalDirectory, Path.Combine(building, FilesDirectory), wholeDirectory: snapshot.DeliversContents, atRoot: true, cancellationToken);
         File.WriteAllText(Path.Combine(building, RevisionFile), JsonSerializer.Serialize(new KeptRevision(snapshot.Revision, snapshot.DestinationPath)));
         var previous = Path.Combine(root, Previous);
         var current = Path.Combine(root, Current);
@@ -91,26 +91,31 @@ internal sealed class KeptSnapshots(IOptions<CourierOptions> options)
         return Path.Combine(options.Value.StateDirectory, "rollouts", name);
     }
 
-    /// <summary>Files and links as they are (a link is copied as a link), skipping what rsync never delivers (<c>.git*</c>).</summary>
-    private static void Copy(string from, string to, CancellationToken cancellationToken)
+    /// <summary>
+    /// What the transfer delivers of the directory, as it delivers it: files and links as they are, skipping
+    /// <c>.git*</c> and the top <c>.courier/</c> (atomic releases: the transfer excludes both); for a whole hermes
+    /// directory (<paramref name="wholeDirectory"/>) a link to a directory is copied as that directory, as the
+    /// transfer's <c>--copy-dirlinks</c> delivers it: a release link keeps its tree, not every release behind it.
+    /// </summary>
+    private static void Copy(string from, string to, bool wholeDirectory, bool atRoot, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(to);
         foreach (var entry in new DirectoryInfo(from).EnumerateFileSystemInfos())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (entry.Name.StartsWith(".git", StringComparison.Ordinal))
+            if (entry.Name.StartsWith(".git", StringComparison.Ordinal) || (atRoot && entry.Name == Transfer.AtomicRelease.StateDirectory))
             {
                 continue;
             }
 
             var target = Path.Combine(to, entry.Name);
-            if (entry.LinkTarget is { } link)
+            if (entry.LinkTarget is { } link && !(wholeDirectory && entry is DirectoryInfo && Directory.Exists(entry.FullName)))
             {
                 File.CreateSymbolicLink(target, link);
             }
             else if (entry is DirectoryInfo)
             {
-                Copy(entry.FullName, target, cancellationToken);
+                Copy(entry.FullName, target, wholeDirectory, atRoot: false, cancellationToken);
             }
             else
             {
