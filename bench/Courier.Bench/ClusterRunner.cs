@@ -82,7 +82,7 @@ internal sealed class ClusterRunner : IDeliveryRunner, IAsyncDisposable
         var body = await response.Content.ReadAsStringAsync();
         if (!response.IsSuccessStatusCode)
         {
-            throw new InvalidOperationException($"{Method} answered {(int)response.StatusCode} {body}:\n{_hosts[0].Logs[^Math.Min(4000, _hosts[0].Logs.Length)..]}");
+            throw new InvalidOperationException($"{Method} answered {(int)response.StatusCode} {body}:\n{CourierRunner.Tail(_hosts[0].Logs)}");
         }
 
         LastReport = JsonDocument.Parse(body).RootElement.Clone();

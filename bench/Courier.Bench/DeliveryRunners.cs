@@ -75,7 +75,8 @@ internal sealed class CourierRunner : IDeliveryRunner, IAsyncDisposable
     private void WriteConfiguration(BenchRepository repository, int iteration) =>
         CourierConfiguration.Write(_bench.Temp.Combine("courier", "config"), repository.Url, _bench.Servers, i => _bench.TargetPath(Method, i, iteration), _bench.Publish);
 
-    private static string Tail(string logs) => logs.Length > 4000 ? logs[^4000..] : logs;
+    /// <summary>The end of a host's log, for an error message.</summary>
+    internal static string Tail(string logs) => logs.Length > 4000 ? logs[^4000..] : logs;
 }
 
 /// <summary>The original Courier's algorithm: a fresh clone, then <c>rsync -c</c> to each target in turn.</summary>

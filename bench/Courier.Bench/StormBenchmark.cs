@@ -163,7 +163,7 @@ internal static class StormBenchmark
             {
                 var behind = markers.Select((marker, i) => (i, ReadOrNull(marker))).Where(m => m.Item2 != lastContent).Take(5);
                 throw new InvalidOperationException(
-                    $"STORM FAILED: {IdleDeadline.TotalMinutes} min after the storm, targets still lack the last commit: {string.Join("; ", behind.Select(b => $"target {b.i} holds {b.Item2?.Trim() ?? "nothing"}"))}\n{host.Logs[^Math.Min(host.Logs.Length, 4000)..]}");
+                    $"STORM FAILED: {IdleDeadline.TotalMinutes} min after the storm, targets still lack the last commit: {string.Join("; ", behind.Select(b => $"target {b.i} holds {b.Item2?.Trim() ?? "nothing"}"))}\n{CourierRunner.Tail(host.Logs)}");
             }
 
             await Task.Delay(allHeld is null ? 20 : 200);

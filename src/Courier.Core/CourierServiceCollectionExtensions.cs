@@ -11,6 +11,7 @@ using Courier.Core.Updates;
 using Courier.Core.Transfer;
 using Courier.Core.Validation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -57,7 +58,7 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton<IPendingTriggers>(provider => provider.GetRequiredService<SingleNodeCluster>());
         services.TryAddSingleton<ITargetShares>(provider => provider.GetRequiredService<SingleNodeCluster>());
         services.TryAddSingleton<TargetSharing>();
-        services.TryAddSingleton<ShareRunner>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ShareRunner>());
         services.TryAddSingleton<ClusterSourceGate>();
         services.TryAddSingleton<SourceUpdateCoordinator>();
         services.TryAddSingleton<FileReportStore>();

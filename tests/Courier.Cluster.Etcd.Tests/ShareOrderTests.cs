@@ -31,7 +31,7 @@ public sealed class ShareOrderTests(EtcdCluster etcd)
         Assert.Equal(token, real.Order.FencingToken);
         Assert.False(real.Withdrawn.IsCancellationRequested);
 
-        await runner.AnswerAsync(real.Order, new ShareAnswer("a", "just a test", []), CancellationToken.None);
+        await runner.AnswerAsync(real.Order, new ShareAnswer("just a test", []), CancellationToken.None);
         Assert.Equal("just a test", (await runner.AnswerOfAsync(real.Order, CancellationToken.None))?.Error);
         await runner.WithdrawAsync(real.Order, CancellationToken.None);
         var next = received.MoveNextAsync().AsTask();

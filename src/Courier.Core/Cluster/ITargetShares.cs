@@ -60,7 +60,6 @@ public sealed record ShareTarget(string Alias, string Name);
 /// A member's answer to its share: each target's delivery results in the order's order, or why it delivered none
 /// (it pulled another revision, or does not know a target), which leaves the share to the runner.
 /// </summary>
-/// <param name="Member">The member that answered.</param>
 /// <param name="Error">Why nothing was delivered; null when <paramref name="Deliveries"/> holds every target's results.</param>
 /// <param name="Deliveries">One list of results per target of the order, in its order.</param>
-public sealed record ShareAnswer(string Member, string? Error, IReadOnlyList<IReadOnlyList<DeliveryResult>> Deliveries);
+public sealed record ShareAnswer(string? Error, IReadOnlyList<IReadOnlyList<DeliveryResult>> Deliveries);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Courier.Core.Configuration;
 using Courier.Core.Rollouts;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,19 +11,27 @@ namespace Courier.Core.Cluster;
 /// Delivers the shares other members hand this one: pulls the source from this member's own configuration, and
 /// delivers the order's targets when it pulled the order's revision (nothing otherwise: the runner delivers them), under
 /// the runner's fencing token, ended at <c>Courier:Timeouts:Update</c>. One share of a source at a time on this member.
+/// A hosted service of the engine, not of a host: any app whose members hand out shares must also take them, or its
+/// runners would wait for answers that never come. It returns at once on a single node.
 /// </summary>
 internal sealed partial class ShareRunner(
     HermesConfigurationLoader configuration,
     ITargetShares shares,
+    TargetSharing sharing,
     IClusterMembership membership,
     IOptions<CourierOptions> options,
-    ILogger<ShareRunner> logger)
+    ILogger<ShareRunner> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _sources = new(StringComparer.Ordinal);
 
     /// <summary>Runs every order handed to this member until <paramref name="stopping"/>, each on its own.</summary>
-    public async Task RunAsync(CancellationToken stopping)
+    protected override async Task ExecuteAsync(CancellationToken stopping)
     {
+        if (!membership.IsClustered)
+        {
+            return;
+        }
+
         var running = new ConcurrentDictionary<Task, bool>();
         try
         {
@@ -125,19 +134,13 @@ internal sealed partial class ShareRunner(
         }
 
         LogDelivering(order.SourceId, planned.Length, order.Runner, order.Revision);
-        var results = new IReadOnlyList<DeliveryResult>[planned.Length];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, planned.Length),
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelDestinations, CancellationToken = cancellationToken },
-            async (n, ct) =>
-            {
-                var delivered = await TargetDelivery.DeliverAsync(planned[n], snapshot, new DeliveryOptions { Publish = planned[n].Publish }, ct, order.FencingToken).ConfigureAwait(false);
-                results[n] = [.. delivered.Select(r => r with { Member = membership.MemberName })];
-            }).ConfigureAwait(false);
-        return new ShareAnswer(membership.MemberName, null, results);
+
+        // Here alone, as the runner delivers its own part, under the runner's token.
+        var results = await FencingScope.RunAsync(order.FencingToken, () => sharing.DeliverAsync(planned, snapshot, DeliveryOptions.Default, share: false, cancellationToken)).ConfigureAwait(false);
+        return new ShareAnswer(null, results);
     }
 
-    private ShareAnswer Refusal(string reason) => new(membership.MemberName, reason, []);
+    private static ShareAnswer Refusal(string reason) => new(reason, []);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivering {Count} targets of source {Source} at {Revision} for member {Runner}")]
     private partial void LogDelivering(string source, int count, string runner, string revision);

@@ -12,9 +12,6 @@ namespace Courier.Core.Cluster;
 /// </summary>
 internal sealed partial class TargetSharing(IClusterMembership membership, ITargetShares shares, IOptions<CourierOptions> options, ILogger<TargetSharing> logger)
 {
-    /// <summary>This member's name for the results it delivers itself; null on a single node.</summary>
-    public string? Member => membership.IsClustered ? membership.MemberName : null;
-
     /// <summary>Each target's results, in the order of <paramref name="targets"/>; <paramref name="share"/> false keeps them all here.</summary>
     public async Task<IReadOnlyList<DeliveryResult>[]> DeliverAsync(IReadOnlyList<PlannedTarget> targets, Snapshot snapshot, DeliveryOptions deliveryOptions, bool share, CancellationToken cancellationToken)
     {
@@ -25,7 +22,26 @@ internal sealed partial class TargetSharing(IClusterMembership membership, ITarg
         await Task.WhenAll(parts.Select(part => part.Key == me
             ? DeliverHereAsync([.. part], targets, snapshot, deliveryOptions, results, cancellationToken)
             : DeliverThroughAsync(part.Key, [.. part], targets, snapshot, deliveryOptions, results, cancellationToken))).ConfigureAwait(false);
-        return membership.IsClustered ? [.. results.Select(list => (IReadOnlyList<DeliveryResult>)[.. list.Select(r => r.Member is null ? r with { Member = me } : r)])] : results;
+        return results;
+    }
+
+    /// <summary>
+    /// Delivers to one target here, carrying the fencing token of the run's cluster lock (<see cref="FencingScope"/>);
+    /// the target's failure is its result, and in a cluster each result names this member.
+    /// </summary>
+    public async Task<IReadOnlyList<DeliveryResult>> DeliverOneAsync(PlannedTarget planned, Snapshot snapshot, DeliveryOptions deliveryOptions, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<DeliveryResult> results;
+        try
+        {
+            results = await planned.Target.DeliverAsync(snapshot, deliveryOptions with { FencingToken = FencingScope.Current }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            results = [DeliveryResult.Failure(planned.Target.Name, $"{planned.Type} destination failed: {e.Message}", TimeSpan.Zero)];
+        }
+
+        return membership.IsClustered ? [.. results.Select(r => r with { Member = membership.MemberName })] : results;
     }
 
     /// <summary>The member each target belongs to, or null when this member delivers them all.</summary>
@@ -58,7 +74,7 @@ internal sealed partial class TargetSharing(IClusterMembership membership, ITarg
         await Parallel.ForEachAsync(
             indices,
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelDestinations, CancellationToken = cancellationToken },
-            async (index, ct) => results[index] = await TargetDelivery.DeliverAsync(targets[index], snapshot, deliveryOptions with { Publish = targets[index].Publish }, ct).ConfigureAwait(false)).ConfigureAwait(false);
+            async (index, ct) => results[index] = await DeliverOneAsync(targets[index], snapshot, deliveryOptions with { Publish = targets[index].Publish }, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
     private async Task DeliverThroughAsync(string member, IReadOnlyList<int> indices, IReadOnlyList<PlannedTarget> targets, Snapshot snapshot, DeliveryOptions deliveryOptions, IReadOnlyList<DeliveryResult>[] results, CancellationToken cancellationToken)
     {
@@ -75,7 +91,7 @@ internal sealed partial class TargetSharing(IClusterMembership membership, ITarg
                 {
                     for (var n = 0; n < indices.Count; n++)
                     {
-                        results[indices[n]] = [.. answer.Deliveries[n].Select(r => r.Member is null ? r with { Member = answer.Member } : r)];
+                        results[indices[n]] = answer.Deliveries[n];
                     }
 
                     return;

@@ -42,13 +42,13 @@ internal sealed partial class RolloutRunner
                     return;
                 }
 
-                var answer = await TargetDelivery.DeliverAsync(planned, back, sendOptions, ct).ConfigureAwait(false);
+                var answer = await sharing.DeliverOneAsync(planned, back, sendOptions, ct).ConfigureAwait(false);
                 var error = answer.FirstOrDefault(r => !r.Succeeded)?.Error;
                 outcomes[n] = new RollbackResult(planned.Target.Name, error is null, error);
                 revisions[n] = back.Revision;
                 lock (rollbacks)
                 {
-                    rollbacks.AddRange(answer.Select(r => (switched[n], (r.Succeeded ? r with { Revision = r.Revision ?? back.Revision, Note = $"rolled back to {back.Revision}" } : r) with { Member = sharing.Member })));
+                    rollbacks.AddRange(answer.Select(r => (switched[n], r.Succeeded ? r with { Revision = r.Revision ?? back.Revision, Note = $"rolled back to {back.Revision}" } : r)));
                 }
             }).ConfigureAwait(false);
         var to = revisions.OfType<string>().Distinct(StringComparer.Ordinal).ToList();

@@ -35,7 +35,7 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
             if (fenced is not null)
             {
                 LogFenced(source.Id, snapshot.Revision, waves.Count, fenced.Target);
-                return (TargetDelivery.Reports(targets, results, [], errors, source), new RolloutReport(RolloutReport.Fenced, waves) { Targets = targets.Count, StoppedAtWave = waves.Count, Reason = fenced.Error });
+                return (TargetReports.Reports(targets, results, [], errors, source), new RolloutReport(RolloutReport.Fenced, waves) { Targets = targets.Count, StoppedAtWave = waves.Count, Reason = fenced.Error });
             }
 
             if (failures > allowed)
@@ -67,7 +67,7 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
             (report, rollbacks) = await RollBackAsync(source, snapshot, targets, results, start, report with { StoppedAtWave = waves.Count, Reason = stopReason }, cancellationToken).ConfigureAwait(false);
         }
 
-        return (TargetDelivery.Reports(targets, results, rollbacks, errors, source), report);
+        return (TargetReports.Reports(targets, results, rollbacks, errors, source), report);
     }
 
     /// <summary>
@@ -81,12 +81,12 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
         LogWave(snapshot.SourceId, number, end - start, start);
         var wave = targets.Skip(start).Take(end - start).ToList();
         var delivered = await sharing.DeliverAsync(wave, snapshot, new DeliveryOptions { ReuseKeptRelease = reuseKept }, share: !reuseKept, cancellationToken).ConfigureAwait(false);
+        delivered.CopyTo(results, start);
         await Parallel.ForEachAsync(
             Enumerable.Range(0, wave.Count),
             new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelDestinations, CancellationToken = cancellationToken },
             async (n, ct) =>
             {
-                results[start + n] = delivered[n];
                 var failed = delivered[n].Where(r => !r.Succeeded).Select(r => r.Error ?? "failed").ToList();
                 var answer = failed.Count > 0 ? $"delivery failed: {string.Join("; ", failed)}" : await health.CheckAsync(wave[n].Target, plan.Health, ct).ConfigureAwait(false) is { } unhealthy ? $"health: {unhealthy}" : null;
                 failures[n] = answer is null ? null : new TargetFailure(wave[n].Target.Name, answer);

@@ -68,7 +68,7 @@ internal sealed partial class CourierUpdater(
     {
         var (targets, errors) = await RolloutTargets.ListAsync(source, snapshot, destinations, cancellationToken).ConfigureAwait(false);
         var results = await sharing.DeliverAsync(targets, snapshot, DeliveryOptions.Default, share: true, cancellationToken).ConfigureAwait(false);
-        return new Delivered(TargetDelivery.Reports(targets, results, [], errors, source));
+        return new Delivered(TargetReports.Reports(targets, results, [], errors, source));
     }
 
     private async Task<Delivered> RollOutAsync(ISource source, Snapshot snapshot, LoadedDestinations destinations, RolloutPlan rollout, CancellationToken cancellationToken)

@@ -21,7 +21,6 @@ internal static class BackgroundServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<UpdateQueue>());
         services.AddHostedService<SourcePoller>();
         services.AddHostedService<UnfinishedRunSweeper>();
-        services.AddHostedService<ShareService>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IUpdateReportSink, MemoryTrimAfterUpdates>());
         services.AddOptions<HostOptions>().Configure<IOptions<CourierOptions>>((host, courier) =>
             host.ShutdownTimeout = courier.Value.ShutdownGracePeriod + CancellationAllowance);

@@ -26,10 +26,8 @@ internal sealed partial class SourcePoller(
     /// <summary>How often the poller reads the sources again, to follow configuration changes.</summary>
     public static TimeSpan RescanInterval { get; } = TimeSpan.FromMinutes(1);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
-
     /// <summary>Polls until <paramref name="cancellationToken"/> is cancelled.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         var due = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
         var running = new Dictionary<string, Task>(StringComparer.Ordinal);

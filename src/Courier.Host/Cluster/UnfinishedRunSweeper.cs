@@ -26,10 +26,8 @@ internal sealed partial class UnfinishedRunSweeper(
     /// <summary>How long a source queued here is left alone before it is queued again (one not configured here, say).</summary>
     public static TimeSpan RetryAfter { get; } = TimeSpan.FromSeconds(30);
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => RunAsync(stoppingToken);
-
     /// <summary>Looks until <paramref name="cancellationToken"/> is cancelled; returns at once on a single node.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken cancellationToken)
     {
         if (!membership.IsClustered)
         {
