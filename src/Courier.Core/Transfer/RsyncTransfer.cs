@@ -108,7 +108,8 @@ internal sealed partial class RsyncTransfer(
         var fence = options.FencingToken is { } token && !options.DryRun
             ? TargetFence.InPlacePrefix(login.Sudo, TargetFence.InPlaceFile(root, snapshot.DestinationPath), token, route.TargetName)
             : string.Empty;
-        var rsyncPath = root.Length == 0 || options.DryRun ? fence + RemoteRsync(login) : $"{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuoting.ForPosixShell(root)} 2>/dev/null; {fence}{RemoteRsync(login)}";
+        var release = InPlaceGuard.Prefix(root, snapshot.DestinationPath, route.TargetName);
+        var rsyncPath = root.Length == 0 || options.DryRun ? release + fence + RemoteRsync(login) : $"{release}{(login.Sudo ? "sudo -n " : string.Empty)}mkdir -p -- {ShellQuoting.ForPosixShell(root)} 2>/dev/null; {fence}{RemoteRsync(login)}";
         // In place, rsync writes the live files: --delay-updates keeps each directory's new files aside until the end.
         return RunRsyncAsync(snapshot, login, route, new RsyncCall(RemoteDirectory(snapshot, target), rsyncPath, options.DryRun, ["--delay-updates"]), started, cancellationToken);
     }
@@ -168,6 +169,11 @@ internal sealed partial class RsyncTransfer(
         if (result.ExitCode != 0 && TargetFence.RefusalIn(result.StandardError) is { } refusal)
         {
             return Fenced(snapshot.SourceId, route.TargetName, refusal, started);
+        }
+
+        if (result.ExitCode != 0 && InPlaceGuard.RefusalIn(result.StandardError) is { } publishedAtomically)
+        {
+            return Failed(snapshot.SourceId, route.TargetName, publishedAtomically, started, InPlaceGuard.ExitCode);
         }
 
         if (result.ExitCode != 0)

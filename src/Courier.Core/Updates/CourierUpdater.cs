@@ -113,18 +113,23 @@ internal sealed partial class CourierUpdater(
             dryRun: true).ConfigureAwait(false);
     }
 
-    /// <summary>Delivers every source to one hermes address (<c>POST /update_hermes</c>), with the host's SSH login.</summary>
+    /// <summary>
+    /// Delivers every source to one hermes address (<c>POST /update_hermes</c>), with the host's SSH login, published
+    /// as the source's destinations publish (<see cref="HermesAddressPublishing"/>).
+    /// </summary>
     public Task<UpdateReport> UpdateHermesAsync(HermesAddress target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         var login = configuration.DefaultSshLogin();
+        var destinations = new Lazy<LoadedDestinations>(configuration.LoadDestinations, LazyThreadSafetyMode.ExecutionAndPublication);
         return RunAsync(
             $"update_hermes {target}",
             DeliveryScope.HermesAddress(target),
             [UpdateTrigger.All],
             async (source, snapshot, _, ct) =>
             {
-                var result = await transfer.PushAsync(snapshot, target, login, gateway: null, ct).ConfigureAwait(false);
+                var publish = new DeliveryOptions { Publish = HermesAddressPublishing.For(source, snapshot, destinations.Value) };
+                var result = await transfer.PushAsync(snapshot, target, login, gateway: null, publish, ct).ConfigureAwait(false);
                 return new Delivered([new DestinationReport(target.ToString(), null, [result.ToDeliveryResult()]) { Type = "ssh" }]);
             },
             cancellationToken);

@@ -110,6 +110,22 @@ public sealed class AtomicPublishTests() : TransferSite("courier-atomic")
     }
 
     [Fact]
+    public async Task An_in_place_push_to_a_target_published_atomically_is_refused_and_the_live_release_keeps_its_files()
+    {
+        Temp.WriteFile("source/a.conf", "one");
+        Assert.True((await PushAsync("r1")).Succeeded);
+        Temp.WriteFile("source/a.conf", "two");
+
+        var inPlace = await PushAsync("r2", DeliveryOptions.Default);
+
+        Assert.False(inPlace.Succeeded);
+        Assert.Contains("is published atomically", inPlace.Error, StringComparison.Ordinal);
+        Assert.Equal(".courier/releases/app/r1-1", new FileInfo(Live).LinkTarget);
+        Assert.Equal("one", Read("app/a.conf"));
+        Assert.Equal(["a.conf"], Directory.GetFiles(Path.Combine(Releases, "r1-1")).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task A_nested_destination_path_gets_a_link_relative_to_its_own_directory()
     {
         Temp.WriteFile("source/a.conf", "deep");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using Courier.Testing;
 
@@ -6,7 +7,8 @@ namespace Courier.Host.Tests.Visibility;
 
 /// <summary>
 /// The ledger through the host: an atomic <c>ssh</c> destination's revision in the report, <c>/status</c>,
-/// the status page and <c>/metrics</c>, and a second trigger of the same revision transferring nothing.
+/// the status page and <c>/metrics</c>, and a second trigger of the same revision transferring nothing; an agent's
+/// <c>/update_hermes</c> to an atomic target publishing a release too, and in place refused at a release link.
 /// </summary>
 public sealed class TargetRevisionTests : IAsyncLifetime
 {
@@ -52,6 +54,38 @@ public sealed class TargetRevisionTests : IAsyncLifetime
         var sample = Assert.Single(scrape.Split('\n'), line => line.StartsWith("courier_target_revision_seconds{", StringComparison.Ordinal));
         Assert.Contains($"revision=\"{revision}\"", sample, StringComparison.Ordinal);
         Assert.Equal(since.ToUnixTimeSeconds(), long.Parse(sample[(sample.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task An_agent_s_update_hermes_switches_an_atomic_target_to_a_new_release_and_in_place_never_writes_through_its_link()
+    {
+        await using var host = await _setup.StartHostAsync();
+        Assert.Equal(HttpStatusCode.OK, (await DeliveryScenario.PostAsync(host, "/update_all")).Status);
+        var live = new FileInfo(Path.Combine(_setup.TargetDirectory, "app"));
+        var first = live.LinkTarget!;
+        var agent = $$"""{"ssh": "{{_setup.Target.Endpoint}}", "path": "{{_setup.TargetDirectory}}"}""";
+        _setup.WriteHermesFile("app/app.conf", "v2");
+
+        var (status, _, report) = await DeliveryScenario.PostAsync(host, "/update_hermes", agent);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        var second = new FileInfo(live.FullName).LinkTarget!;
+        Assert.NotEqual(first, second);
+        Assert.StartsWith(".courier/releases/app/", second, StringComparison.Ordinal);
+        Assert.Equal("v2", _setup.ReadTarget("app/app.conf"));
+        Assert.Equal("v1", File.ReadAllText(Path.Combine(_setup.TargetDirectory, first, "app.conf")));
+        Assert.Equal(DeliveryScenario.Source(report, "app").GetProperty("revision").GetString(), Delivery(report).GetProperty("revision").GetString());
+
+        // Configured in place now, the agent's next start must not write v3 into the live release v2 names.
+        _setup.WriteDestinations($$"""{"target": {{_setup.SshDestination()}}}""");
+        _setup.WriteHermesFile("app/app.conf", "v3");
+
+        var (refusedStatus, _, refused) = await DeliveryScenario.PostAsync(host, "/update_hermes", agent);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, refusedStatus);
+        Assert.Contains("is published atomically", Delivery(refused).GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal(second, new FileInfo(live.FullName).LinkTarget);
+        Assert.Equal("v2", _setup.ReadTarget("app/app.conf"));
     }
 
     private static JsonElement Delivery(JsonElement report) =>
