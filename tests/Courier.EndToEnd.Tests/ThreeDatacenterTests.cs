@@ -11,11 +11,13 @@ namespace Courier.EndToEnd.Tests;
 /// <item><em>office</em> (198.51.100.1): a git server over SSH and the office Courier with docs/operating.md's git sources;</item>
 /// <item><em>sandbox</em> (198.51.100.2, on the office's network): a Courier and two Armada agents;</item>
 /// <item><em>gateway</em> (198.51.100.66 towards the office, 203.0.113.1 towards production): only an sshd, no routing;</item>
-/// <item><em>production</em> (203.0.113.10): a Courier and three Armada agents, reachable from the office only through the gateway.</item>
+/// <item><em>production</em> (203.0.113.10): two Couriers acting as one on the datacenter's own etcd cluster, behind one
+/// address (a load balancer for ssh and HTTP in front of 203.0.113.11 and .12, sharing a hermes directory and a host key),
+/// and three Armada agents, reachable from the office only through the gateway.</item>
 /// </list>
 /// Every Courier is a separate host process and every sshd is real; the Armada APIs are the one emulated party.
 /// </summary>
-public sealed class ThreeDatacenterTests : IAsyncLifetime
+public sealed partial class ThreeDatacenterTests : IAsyncLifetime
 {
     private const string GitAlias = "git.initech.test";
     private readonly TempDirectory _temp = TempDirectory.Create("courier-e2e");
@@ -25,7 +27,8 @@ public sealed class ThreeDatacenterTests : IAsyncLifetime
     private NetworkNamespace _officeNet = null!;
     private CourierSite _office = null!;
     private CourierSite _sandbox = null!;
-    private CourierSite _production = null!;
+    private readonly List<CourierSite> _production = [];
+    private readonly List<TcpLoadBalancer> _productionAddress = [];
     private SshServer _gateway = null!;
     private GitServer _git = null!;
     private GitRepository _chess = null!;
@@ -116,6 +119,19 @@ public sealed class ThreeDatacenterTests : IAsyncLifetime
         Assert.Contains(down.Sshd.Endpoint, body, StringComparison.Ordinal);
         Assert.All(AllAgents.Where(agent => agent != down), agent => Assert.Equal("chess v4", Read(agent, "chess-config/app.conf")));
         Assert.Equal("chess v3", Read(down, "chess-config/app.conf"));
+
+        // 5. Both production Couriers answered behind the one address, and when one machine is lost (its Courier killed
+        // with SIGKILL, its sshd gone), the other takes every push alone.
+        Assert.All(_productionAddress, address => Assert.Equal(2, address.Connections.Count));
+        var lost = _production[0];
+        Signal("KILL", lost.Host!.ProcessId);
+        await lost.Sshd.StopAsync();
+        await _chess.WriteFileAsync("config/app.conf", "chess v5");
+        await _chess.CommitAndPushAsync("chess v5");
+        (status, body) = await PostWebHookAsync(_chess, "master");
+        Assert.True(status is HttpStatusCode.OK or HttpStatusCode.Accepted, body);
+        await AgentsHaveAsync(AllAgents.Where(agent => agent != down), "chess-config/app.conf", "chess v5");
+        Assert.Equal("chess v3", Read(down, "chess-config/app.conf"));
     }
 
     private IEnumerable<Agent> AllAgents => _sandboxAgents.Concat(_productionAgents);
@@ -126,15 +142,18 @@ public sealed class ThreeDatacenterTests : IAsyncLifetime
         return File.Exists(path) ? File.ReadAllText(path) : null;
     }
 
-    private async Task EveryAgentHasAsync(string relative, string content)
+    private Task EveryAgentHasAsync(string relative, string content) => AgentsHaveAsync(AllAgents, relative, content);
+
+    private async Task AgentsHaveAsync(IEnumerable<Agent> agents, string relative, string content)
     {
         var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (AllAgents.Any(agent => Read(agent, relative) != content))
+        while (agents.Any(agent => Read(agent, relative) != content))
         {
             if (DateTime.UtcNow > deadline)
             {
-                var missing = string.Join(", ", AllAgents.Where(agent => Read(agent, relative) != content).Select(agent => agent.Name));
-                Assert.Fail($"{relative} = \"{content}\" never reached {missing}.\nOffice logs:\n{_office.Host!.Logs}\nProduction logs:\n{_production.Host!.Logs}");
+                var missing = string.Join(", ", agents.Where(agent => Read(agent, relative) != content).Select(agent => agent.Name));
+                var production = string.Join("\n", _production.Select(site => $"{site.Name}:\n{site.Host!.Logs}"));
+                Assert.Fail($"{relative} = \"{content}\" never reached {missing}.\nOffice logs:\n{_office.Host!.Logs}\nProduction logs:\n{production}");
             }
 
             await Task.Delay(200);
@@ -168,116 +187,10 @@ public sealed class ThreeDatacenterTests : IAsyncLifetime
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<NetworkNamespace> NamespaceAsync(string name)
+    private static void Signal(string signal, int processId)
     {
-        var created = await NetworkNamespace.CreateAsync($"co{Environment.ProcessId % 100000}-{name}");
-        _cleanup.Push(created);
-        return created;
-    }
-
-    private async Task BuildTheNetworkAndTheSitesAsync()
-    {
-        _officeNet = await NamespaceAsync("office");
-        var sandboxNet = await NamespaceAsync("sandbox");
-        var gatewayNet = await NamespaceAsync("gateway");
-        var productionNet = await NamespaceAsync("prod");
-        await NetworkNamespace.ConnectAsync(_officeNet, "198.51.100.1/26", sandboxNet, "198.51.100.2/26");
-        await NetworkNamespace.ConnectAsync(_officeNet, "198.51.100.65/26", gatewayNet, "198.51.100.66/26");
-        await NetworkNamespace.ConnectAsync(gatewayNet, "203.0.113.1/24", productionNet, "203.0.113.10/24");
-
-        var fleetKey = await SshKeyPair.GenerateAsync(_temp.Combine("keys"), "fleet");
-        var gitKey = await SshKeyPair.GenerateAsync(_temp.Combine("keys"), "git");
-
-        _gateway = await SshServer.StartAsync(new SshServerOptions
-        {
-            ListenAddress = "198.51.100.66",
-            Port = 22,
-            NetworkNamespace = gatewayNet.Name,
-            ExtraAuthorizedKeys = [fleetKey.PublicKey],
-            ExtraConfigLines = ["LogLevel DEBUG1"],
-        });
-        _cleanup.Push(_gateway);
-
-        _git = await GitServer.StartAsync(new SshServerOptions { ListenAddress = "198.51.100.1", Port = 2222, NetworkNamespace = _officeNet.Name, ExtraAuthorizedKeys = [gitKey.PublicKey] });
-        _cleanup.Push(_git);
-        _chess = await _git.CreateRepositoryAsync("chess", "master", new Dictionary<string, string> { ["README.md"] = "the chess service", ["config/app.conf"] = "chess v1" });
-        _checkers = await _git.CreateRepositoryAsync("checkers-config", "dev", new Dictionary<string, string> { ["checkers.conf"] = "checkers v1" });
-        _go = await _git.CreateRepositoryAsync("go-config", "dev", new Dictionary<string, string> { ["go.conf"] = "go v1" });
-
-        _sandbox = await DatacenterAsync("sandbox", sandboxNet, "198.51.100.2", ["198.51.100.21", "198.51.100.22"], _sandboxAgents, fleetKey);
-        _production = await DatacenterAsync("production", productionNet, "203.0.113.10", ["203.0.113.21", "203.0.113.22", "203.0.113.23"], _productionAgents, fleetKey);
-
-        _office = await CourierSite.CreateAsync(new CourierSiteOptions { Name = "office", FleetKey = fleetKey, NetworkNamespace = _officeNet, Address = "198.51.100.1" });
-        _cleanup.Push(_office);
-        File.Copy(gitKey.PrivateKeyPath, Path.Combine(_office.ConfigDirectory, "keys", "git.key"));
-        var sshConfig = _git.WriteSshConfig(Path.Combine(_office.ConfigDirectory, "ssh_config"), GitAlias);
-        _office.WriteSources("chess.json", $$"""
-            [
-                {
-                    "type": "git",
-                    "repositories": ["{{_chess.ScpLikeUrl(GitAlias)}}"],
-                    "subdirectory": "config",
-                    "destination_path": "chess-config",
-                    "ssh_key": "../keys/git.key",
-                    "destinations": ["courier@sandbox", "courier@production"]
-                }
-            ]
-            """);
-        _office.WriteSources("games.json", $$"""
-            [
-                {
-                    "type": "git",
-                    "repositories": ["{{_checkers.ScpLikeUrl(GitAlias)}}", "{{_go.ScpLikeUrl(GitAlias)}}"],
-                    "branch": "dev",
-                    "ssh_key": "../keys/git.key",
-                    "destinations": ["courier@sandbox", "courier@production"]
-                }
-            ]
-            """);
-        _office.WriteDestinations("""
-            {
-                "courier@sandbox": {
-                    "type": "courier-remote",
-                    "address": "198.51.100.2:8080",
-                    "ssh": {"user": "root", "key": "keys/courier.key", "sudo": false}
-                },
-                "courier@production": {
-                    "type": "courier-remote",
-                    "address": "203.0.113.10:8080",
-                    "ssh-tunnel": {"host": "198.51.100.66", "port": "22", "user": "root", "key": "keys/courier.key"},
-                    "ssh": {"user": "root", "key": "keys/courier.key", "sudo": false}
-                }
-            }
-            """);
-        await _office.StartHostAsync(new Dictionary<string, string> { ["Courier:Ssh:ConfigFile"] = sshConfig });
-
-        // Catch up on what was committed before the hosts ran, as a Courier does on its first start.
-        Assert.Equal((HttpStatusCode.OK, "ok"), await _office.Host!.PostAsync("/update_from_git", JsonSerializer.Serialize(new { url = _chess.ScpLikeUrl(GitAlias), branch = "master" })));
-        Assert.All(AllAgents, agent => Assert.Equal("chess v1", Read(agent, "chess-config/app.conf")));
-    }
-
-    /// <summary>A datacenter: its Courier (with sshd), its Armada API and its agents, each agent a real sshd on an address of its own.</summary>
-    private async Task<CourierSite> DatacenterAsync(string name, NetworkNamespace network, string address, string[] agentAddresses, List<Agent> agents, SshKeyPair fleetKey)
-    {
-        var site = await CourierSite.CreateAsync(new CourierSiteOptions { Name = name, FleetKey = fleetKey, NetworkNamespace = network, Address = address });
-        _cleanup.Push(site);
-        var armada = await ArmadaApiEmulator.StartAsync(address, network);
-        _cleanup.Push(armada);
-        foreach (var agentAddress in agentAddresses)
-        {
-            await network.ExecAsync(["ip", "addr", "add", $"{agentAddress}/32", "dev", "lo"]);
-            var sshd = await SshServer.StartAsync(new SshServerOptions { ListenAddress = agentAddress, Port = 22, NetworkNamespace = network.Name, ExtraAuthorizedKeys = [fleetKey.PublicKey] });
-            _cleanup.Push(sshd);
-            var hermesPath = _temp.Combine(name, $"agent-{agentAddress}", "etc-opt");
-            Directory.CreateDirectory(hermesPath);
-            await armada.AddAgentAsync(new HermesAddress(sshd.Endpoint, hermesPath));
-            agents.Add(new Agent($"{name} agent {agentAddress}", sshd, hermesPath));
-        }
-
-        // The README's picture of a datacenter's Courier: its whole hermes directory to every agent.
-        site.WriteSources("source.json", $$"""[{"type": "hermes-directory", "destinations": ["armada@{{name}}"]}]""");
-        site.WriteDestinations($$"""{"armada@{{name}}": {"type": "armada-local"} }""");
-        await site.StartHostAsync(new Dictionary<string, string> { ["Courier:ArmadaApi"] = armada.BaseUrl });
-        return site;
+        using var kill = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("kill") { ArgumentList = { $"-{signal}", processId.ToString(System.Globalization.CultureInfo.InvariantCulture) } })!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
     }
 }

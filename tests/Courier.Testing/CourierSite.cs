@@ -14,6 +14,12 @@ public sealed class CourierSiteOptions
 
     /// <summary>The site's address (loopback unless it lives in a namespace).</summary>
     public string Address { get; init; } = "127.0.0.1";
+
+    /// <summary>A hermes directory shared with other sites (one datacenter's Couriers behind one address); the site's own when not set.</summary>
+    public string? HermesDirectory { get; init; }
+
+    /// <summary>The sshd's host key, shared by the sites behind one address; a new one when not set.</summary>
+    public SshKeyPair? HostKey { get; init; }
 }
 
 /// <summary>
@@ -48,7 +54,7 @@ public sealed class CourierSite : IAsyncDisposable
     public string ConfigDirectory => Root.Combine("config");
 
     /// <summary>The site's hermes directory, where its sshd receives deliveries.</summary>
-    public string HermesDirectory => Root.Combine("hermes");
+    public string HermesDirectory => _options.HermesDirectory ?? Root.Combine("hermes");
 
     /// <summary>The site's Courier state directory.</summary>
     public string StateDirectory => Root.Combine("state");
@@ -65,6 +71,7 @@ public sealed class CourierSite : IAsyncDisposable
                 NetworkNamespace = options.NetworkNamespace?.Name,
                 Port = options.NetworkNamespace is null ? null : 22,
                 ExtraAuthorizedKeys = [options.FleetKey.PublicKey],
+                HostKey = options.HostKey,
             });
             var site = new CourierSite(options, root, sshd);
             Directory.CreateDirectory(site.HermesDirectory);
@@ -87,7 +94,13 @@ public sealed class CourierSite : IAsyncDisposable
     public string WriteDestinations(string json) => Root.WriteFile(Path.Combine("config", "destinations.json"), json);
 
     /// <summary>Writes a file below the hermes directory; returns its full path.</summary>
-    public string WriteHermesFile(string relativePath, string content) => Root.WriteFile(Path.Combine("hermes", relativePath), content);
+    public string WriteHermesFile(string relativePath, string content)
+    {
+        var path = Path.Combine(HermesDirectory, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, content);
+        return path;
+    }
 
     /// <summary>The text of a file below the hermes directory, or null when it does not exist.</summary>
     public string? ReadHermesFile(string relativePath)

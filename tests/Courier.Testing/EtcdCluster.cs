@@ -7,7 +7,7 @@ namespace Courier.Testing;
 /// every member is stopped and reaped when the fixture is disposed. Elections are quick (50 ms heartbeats), so leases
 /// of 2 to 3 s are allowed. An xunit fixture, and what the bench runs its clusters of Couriers on.
 /// </summary>
-public sealed class EtcdCluster : IAsyncLifetime
+public sealed class EtcdCluster : IAsyncLifetime, IAsyncDisposable
 {
     private const int Size = 3;
     private readonly TempDirectory _data = TempDirectory.Create("courier-etcd");
@@ -15,6 +15,7 @@ public sealed class EtcdCluster : IAsyncLifetime
     private readonly int[] _peerPorts = [.. Enumerable.Range(0, Size).Select(_ => FreePort.Next())];
     private readonly BackgroundProcess?[] _members = new BackgroundProcess?[Size];
     private readonly IReadOnlyList<string> _moreArguments;
+    private readonly NetworkNamespace? _network;
 
     /// <summary>A cluster of three members with the default arguments; started by <see cref="InitializeAsync"/>.</summary>
     public EtcdCluster()
@@ -22,10 +23,17 @@ public sealed class EtcdCluster : IAsyncLifetime
     {
     }
 
-    private EtcdCluster(IReadOnlyList<string> moreArguments) => _moreArguments = moreArguments;
+    private EtcdCluster(IReadOnlyList<string> moreArguments, NetworkNamespace? network = null)
+    {
+        _moreArguments = moreArguments;
+        _network = network;
+    }
 
     /// <summary>A cluster whose members get <paramref name="moreArguments"/> too (e.g. <c>--auth-token-ttl</c>); as a fixture, one public constructor only.</summary>
     public static EtcdCluster WithArguments(IReadOnlyList<string> moreArguments) => new(moreArguments);
+
+    /// <summary>A cluster on the loopback of <paramref name="network"/>: a datacenter's own etcd, reached only from inside it.</summary>
+    public static EtcdCluster InNamespace(NetworkNamespace network) => new([], network);
 
     /// <summary>The client URLs of every member, running or not.</summary>
     public IReadOnlyList<string> Endpoints => [.. _clientPorts.Select(port => $"http://127.0.0.1:{port}")];
@@ -52,7 +60,7 @@ public sealed class EtcdCluster : IAsyncLifetime
                 "--logger", "zap",
                 "--log-level", "warn",
                 .. _moreArguments,
-            ]);
+            ], networkNamespace: _network?.Name);
         }
 
         await WaitHealthyAsync([.. Enumerable.Range(0, Size)]);
@@ -78,9 +86,11 @@ public sealed class EtcdCluster : IAsyncLifetime
         _data.Dispose();
     }
 
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
     private async Task WaitHealthyAsync(int[] members)
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var http = _network?.CreateHttpClient(timeout: TimeSpan.FromSeconds(2)) ?? new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         foreach (var i in members)
         {

@@ -19,6 +19,9 @@ public sealed class SshServerOptions
     /// <summary>Public keys accepted besides the server's own client key.</summary>
     public IReadOnlyList<string> ExtraAuthorizedKeys { get; init; } = [];
 
+    /// <summary>The host key to serve; a new one when not set. Servers behind one address share theirs, as a load balancer's do.</summary>
+    public SshKeyPair? HostKey { get; init; }
+
     /// <summary>More sshd_config lines; they win over the fixture's defaults (e.g. <c>LogLevel DEBUG1</c> to see forwards).</summary>
     public IReadOnlyList<string> ExtraConfigLines { get; init; } = [];
 
@@ -93,7 +96,7 @@ public sealed class SshServer : IAsyncDisposable
         var directory = TempDirectory.Create("courier-sshd");
         try
         {
-            var hostKey = await SshKeyPair.GenerateAsync(directory.Path, "host_key", cancellationToken);
+            var hostKey = options.HostKey ?? await SshKeyPair.GenerateAsync(directory.Path, "host_key", cancellationToken);
             var clientKey = await SshKeyPair.GenerateAsync(directory.Path, "client_key", cancellationToken);
             var authorizedKeys = directory.WriteFile("authorized_keys", string.Join('\n', [clientKey.PublicKey, .. options.ExtraAuthorizedKeys]) + "\n");
             var port = options.Port ?? FreePort.Next();
