@@ -23,6 +23,7 @@ dotnet run -c Release --no-build --project bench/Courier.Bench -- delivery --tar
 dotnet run -c Release --no-build --project bench/Courier.Bench -- delivery --targets 2 --files 20 --iterations 1 --publish atomic || status=$?
 dotnet run -c Release --no-build --project bench/Courier.Bench -- storm --targets 2 --files 20 || status=$?
 dotnet run -c Release --no-build --project bench/Courier.Bench -- cluster --targets 2 --files 20 --iterations 1 || status=$?
+dotnet run -c Release --no-build --project bench/Courier.Bench -- fanout --agents 2 --iterations 1 || status=$?
 
 passed=0; failed=0; skipped=0
 for trx in "$results"/*.trx; do

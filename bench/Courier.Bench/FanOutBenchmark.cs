@@ -7,12 +7,13 @@ using Microsoft.Extensions.Logging;
 namespace Courier.Bench;
 
 /// <summary>
-/// An armada-local delivery to a cluster of N agents (each a real sshd), with Courier's parallel pushes against the
-/// original's one-after-another (the same code with a parallel bound of 1).
+/// An armada-local delivery to a cluster of N agents (each a real sshd): Courier as shipped (the host's transfer budget,
+/// <c>Courier:MaxParallelTransfers</c>, 32) against the same code bounded as before the budget (8 agents at once, now
+/// the entry's <c>"max_parallel": 8</c>) and against the original's one after another (<c>"max_parallel": 1</c>).
 /// </summary>
 internal static class FanOutBenchmark
 {
-    public static async Task<Measurement> RunAsync(int agents, int files, int iterations)
+    public static async Task<(Measurement AgainstEight, Measurement AgainstOneByOne)> RunAsync(int agents, int files, int iterations)
     {
         using var temp = TempDirectory.Create("courier-bench-fanout");
         var ships = new List<SshServer>();
@@ -35,24 +36,28 @@ internal static class FanOutBenchmark
                 temp.WriteFile($"snapshot/service{i % 20}/file{i}.conf", $"setting = {i}\n" + new string('x', 512));
             }
 
-            var measurement = new Measurement($"armada-local to {agents} agents, {files} files, one changed per run");
-            var parallel = Create(temp, ships[0], armada.BaseUrl, maxParallel: 8, "parallel");
+            var againstEight = new Measurement($"armada-local to {agents} agents, {files} files, one changed per run (against 8 at once)");
+            var againstOne = new Measurement($"armada-local to {agents} agents, {files} files, one changed per run (against one by one)");
+            var budget = Create(temp, ships[0], armada.BaseUrl, maxParallel: null, "budget");
+            var eight = Create(temp, ships[0], armada.BaseUrl, maxParallel: 8, "eight");
             var sequential = Create(temp, ships[0], armada.BaseUrl, maxParallel: 1, "sequential");
-            var snapshotParallel = new Snapshot("bench", temp.Combine("snapshot"), "parallel", "r");
-            var snapshotSequential = new Snapshot("bench", temp.Combine("snapshot"), "sequential", "r");
+            var snapshots = new[] { "budget", "eight", "sequential" }.Select(name => new Snapshot("bench", temp.Combine("snapshot"), name, "r")).ToArray();
 
             // First delivery fills the agents; then every run changes one file, as a typical config push does.
-            await parallel.DeliverAsync(snapshotParallel, CancellationToken.None);
-            await sequential.DeliverAsync(snapshotSequential, CancellationToken.None);
+            await Check(budget.DeliverAsync(snapshots[0], CancellationToken.None));
+            await Check(eight.DeliverAsync(snapshots[1], CancellationToken.None));
+            await Check(sequential.DeliverAsync(snapshots[2], CancellationToken.None));
             for (var run = 0; run < iterations; run++)
             {
                 temp.WriteFile("snapshot/service0/file0.conf", $"changed {run}");
-                var candidate = await Measurement.TimeAsync(() => Check(parallel.DeliverAsync(snapshotParallel, CancellationToken.None)));
-                var baseline = await Measurement.TimeAsync(() => Check(sequential.DeliverAsync(snapshotSequential, CancellationToken.None)));
-                measurement.Add(candidate, baseline);
+                var candidate = await Measurement.TimeAsync(() => Check(budget.DeliverAsync(snapshots[0], CancellationToken.None)));
+                var bounded = await Measurement.TimeAsync(() => Check(eight.DeliverAsync(snapshots[1], CancellationToken.None)));
+                var oneByOne = await Measurement.TimeAsync(() => Check(sequential.DeliverAsync(snapshots[2], CancellationToken.None)));
+                againstEight.Add(candidate, bounded);
+                againstOne.Add(candidate, oneByOne);
             }
 
-            return measurement;
+            return (againstEight, againstOne);
         }
         finally
         {
@@ -72,7 +77,7 @@ internal static class FanOutBenchmark
         }
     }
 
-    private static IDestination Create(TempDirectory temp, SshServer anyShip, string armadaApi, int maxParallel, string name)
+    private static IDestination Create(TempDirectory temp, SshServer anyShip, string armadaApi, int? maxParallel, string name)
     {
         var provider = new ServiceCollection()
             .AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning))
@@ -80,11 +85,12 @@ internal static class FanOutBenchmark
             {
                 o.StateDirectory = temp.Combine("state", name);
                 o.Ssh.StrictHostKeyChecking = "accept-new";
-                o.MaxParallelDeliveries = maxParallel;
             })
             .AddArmadaLocalDestination()
             .Services.BuildServiceProvider();
-        var json = $$"""{"type": "armada-local", "armada_api": "{{armadaApi}}"}""";
+        var json = maxParallel is { } limit
+            ? $$"""{"type": "armada-local", "armada_api": "{{armadaApi}}", "max_parallel": {{limit}}}"""
+            : $$"""{"type": "armada-local", "armada_api": "{{armadaApi}}"}""";
         var file = temp.WriteFile("config/destinations.json", $$"""{"armada": {{json}}}""");
         return provider.GetServices<IDestinationFactory>().Single(f => f.Type == "armada-local")
             .Create(new DestinationDefinition("armada", JsonDocument.Parse(json).RootElement.Clone(), file, new SshLogin(anyShip.User, anyShip.ClientKey.PrivateKeyPath, false)));

@@ -1,6 +1,7 @@
 // Courier's benchmark harness: every scenario runs Courier and a baseline side by side, alternately, in this
 // process, and reports the ratio of their medians (below 1: Courier is faster). Usage:
 //   dotnet run -c Release --project bench/Courier.Bench -- [fanout] [git] [delivery] [storm] [cluster] [--iterations N]
+//       [--agents 12[,48]]   (fanout: the agents of the armada-local cluster)
 //       [--targets 16[,64,200]] [--files 2000] [--file-bytes 10000] [--methods courier,baseline,floor,atomic-floor]
 //       [--publish in-place|atomic]   (delivery: how Courier's ssh destinations publish; the baseline and the floor never change)
 //       [--pushes 100] [--seconds 5] [--trigger gitlab|api|mixed] [--queue-capacity N]   (storm)
@@ -14,7 +15,7 @@ string? Option(string name)
     return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
-var optionValues = new[] { "--iterations", "--targets", "--files", "--file-bytes", "--pushes", "--seconds", "--trigger", "--queue-capacity", "--methods", "--publish" }.Select(Option).OfType<string>().ToHashSet();
+var optionValues = new[] { "--iterations", "--targets", "--files", "--file-bytes", "--pushes", "--seconds", "--trigger", "--queue-capacity", "--methods", "--publish", "--agents" }.Select(Option).OfType<string>().ToHashSet();
 var scenarios = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal) && !optionValues.Contains(a)).ToHashSet(StringComparer.OrdinalIgnoreCase);
 var iterations = int.Parse(Option("--iterations") ?? "5", CultureInfo.InvariantCulture);
 bool Wanted(string name) => scenarios.Count == 0 || scenarios.Contains(name);
@@ -22,8 +23,12 @@ bool Wanted(string name) => scenarios.Count == 0 || scenarios.Contains(name);
 var rows = new List<string>();
 if (Wanted("fanout"))
 {
-    var fanOut = await FanOutBenchmark.RunAsync(agents: 12, files: 500, iterations);
-    rows.Add(fanOut.Row("parallel (8)", "one after another"));
+    foreach (var agents in (Option("--agents") ?? "12").Split(',').Select(a => int.Parse(a, CultureInfo.InvariantCulture)))
+    {
+        var (againstEight, againstOne) = await FanOutBenchmark.RunAsync(agents, files: 500, iterations);
+        rows.Add(againstEight.Row("transfer budget (32)", "8 at once"));
+        rows.Add(againstOne.Row("transfer budget (32)", "one after another"));
+    }
 }
 
 if (Wanted("git"))

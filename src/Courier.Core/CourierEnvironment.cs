@@ -10,7 +10,10 @@ internal sealed class CourierEnvironment(IOptions<CourierOptions> options) : ICo
 
     public string? ArmadaApi => options.Value.ArmadaApi;
 
-    public int MaxParallelDeliveries => options.Value.MaxParallelDeliveries;
+    public int MaxParallelTransfers => options.Value.MaxParallelTransfers;
+
+    [Obsolete("Courier:MaxParallelTransfers replaced it.")]
+    public int MaxParallelDeliveries => options.Value.MaxParallelTransfers;
 
     public CourierTimeouts Timeouts => options.Value.Timeouts;
 }

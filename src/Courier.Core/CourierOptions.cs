@@ -28,16 +28,14 @@ public sealed class CourierOptions
     /// <summary>The Armada API used by armada-local destinations that name none.</summary>
     public string? ArmadaApi { get; set; }
 
-    /// <summary>How many targets one destination serves at once (e.g. Armada agents of a cluster).</summary>
-    public int MaxParallelDeliveries { get; set; } = 8;
-
     /// <summary>
-    /// How many destinations one source delivers to at once (each may serve several targets, see
-    /// <see cref="MaxParallelDeliveries"/>); the others wait their turn.
+    /// The host's transfer budget: how many transfers (an rsync over ssh to one target, with its remote steps) run at
+    /// once over every source, destination and Armada agent. The others wait their turn: each rsync and its ssh cost
+    /// memory and CPU, so hundreds at once only thrash a small host.
     /// </summary>
-    public int MaxParallelDestinations { get; set; } = 32;
+    public int MaxParallelTransfers { get; set; } = 32;
 
-    /// <summary>How many sources are pulled and delivered at once, over all updates (one update of a source runs at a time).</summary>
+    /// <summary>How many sources are pulled and validated at once, over all updates (one update of a source runs at a time); their transfers share <see cref="MaxParallelTransfers"/>.</summary>
     public int MaxParallelSources { get; set; } = 4;
 
     /// <summary>How long running deliveries may go on after SIGTERM before they are cancelled and their processes killed.</summary>

@@ -37,14 +37,9 @@ internal sealed class CourierOptionsValidator : IValidateOptions<CourierOptions>
             failures.Add($"Courier:ArmadaApi must be an absolute URL such as http://10.0.0.1:8900, got \"{armadaApi}\".");
         }
 
-        if (options.MaxParallelDeliveries is < 1 or > 256)
+        if (options.MaxParallelTransfers is < 1 or > 1024)
         {
-            failures.Add($"Courier:MaxParallelDeliveries must be from 1 to 256, got {options.MaxParallelDeliveries}.");
-        }
-
-        if (options.MaxParallelDestinations is < 1 or > 1024)
-        {
-            failures.Add($"Courier:MaxParallelDestinations must be from 1 to 1024, got {options.MaxParallelDestinations}.");
+            failures.Add($"Courier:MaxParallelTransfers must be from 1 to 1024, got {options.MaxParallelTransfers}.");
         }
 
         if (options.MaxParallelSources is < 1 or > 64)

@@ -45,6 +45,7 @@ public static class CourierServiceCollectionExtensions
         services.TryAddSingleton<KeptSnapshots>();
         services.TryAddSingleton<RolloutRunner>();
         services.TryAddSingleton<SshConnectionPool>();
+        services.TryAddSingleton<TransferBudget>();
         services.TryAddSingleton<IFileTransfer, RsyncTransfer>();
         services.TryAddSingleton<HermesSearchPath>();
         services.TryAddSingleton(provider => new PluginCatalog(

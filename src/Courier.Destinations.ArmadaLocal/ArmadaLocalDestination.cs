@@ -6,7 +6,9 @@ namespace Courier.Destinations.ArmadaLocal;
 
 /// <summary>
 /// Every Armada agent of the local cluster: found through the Armada API, each asked for its hermes address,
-/// each pushed to in parallel (bounded). One agent failing is that agent's error only.
+/// each pushed to in parallel, at most <c>maxParallel</c> at once however they are delivered (all together, or agent by
+/// agent in a rollout's waves or a cluster's shares), and each push in a slot of the host's transfer budget. One agent
+/// failing is that agent's error only.
 /// </summary>
 internal sealed partial class ArmadaLocalDestination(
     string alias,
@@ -19,6 +21,7 @@ internal sealed partial class ArmadaLocalDestination(
 {
     internal const string HttpClientName = "Courier.Destinations.ArmadaLocal";
     private static readonly TimeSpan QuestionTimeout = TimeSpan.FromSeconds(10);
+    private readonly SemaphoreSlim _agentsAtOnce = new(maxParallel, maxParallel);
 
     public string Alias { get; } = alias;
 
@@ -57,6 +60,19 @@ internal sealed partial class ArmadaLocalDestination(
 
     /// <summary>Asks the agent for its hermes address and pushes there; the address is given back for later checks.</summary>
     internal async Task<(DeliveryResult Result, HermesAddress? Hermes)> DeliverToAgentAsync(string agentAddress, Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
+    {
+        await _agentsAtOnce.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await AskAndPushAsync(agentAddress, snapshot, options, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _agentsAtOnce.Release();
+        }
+    }
+
+    private async Task<(DeliveryResult Result, HermesAddress? Hermes)> AskAndPushAsync(string agentAddress, Snapshot snapshot, DeliveryOptions options, CancellationToken cancellationToken)
     {
         var started = Stopwatch.StartNew();
         HermesAddress hermes;

@@ -34,10 +34,26 @@ internal sealed class ArmadaLocalDestinationFactory(
             definition.Alias,
             api,
             definition.ReadSshLogin(),
-            Math.Max(1, environment.MaxParallelDeliveries),
+            ReadMaxParallel(definition) ?? Math.Max(1, environment.MaxParallelTransfers),
             transfer,
             httpClients,
             loggers.CreateLogger<ArmadaLocalDestination>());
+    }
+
+    /// <summary>
+    /// <c>"max_parallel"</c>: at most this many agents of the cluster at once, where the agents' machines or the network
+    /// to them need it. Without it the cluster takes what the host's transfer budget gives, like any other targets.
+    /// </summary>
+    private static int? ReadMaxParallel(DestinationDefinition definition)
+    {
+        if (!definition.Json.TryGetProperty("max_parallel", out var value) || value.ValueKind == System.Text.Json.JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        return value.ValueKind == System.Text.Json.JsonValueKind.Number && value.TryGetInt32(out var limit) && limit is >= 1 and <= 1024
+            ? limit
+            : throw definition.Error($"\"max_parallel\" must be a whole number from 1 to 1024 (agents delivered to at once), got {value.GetRawText()}.");
     }
 
     private static bool TryParseApi(string text, out Uri api)

@@ -16,6 +16,12 @@ public sealed class ArmadaLocalDestinationTests : IAsyncLifetime
 
     private string SnapshotDirectory => _temp.Combine("snapshot");
 
+    private string RunningDirectory => _temp.Combine("running");
+
+    private string CountLog => _temp.Combine("at-once.log");
+
+    private int MostAtOnce => File.ReadAllLines(CountLog).Max(line => int.Parse(line.Trim(), System.Globalization.CultureInfo.InvariantCulture));
+
     public async Task InitializeAsync()
     {
         _armada = await ArmadaApiEmulator.StartAsync();
@@ -35,9 +41,20 @@ public sealed class ArmadaLocalDestinationTests : IAsyncLifetime
     }
 
     /// <summary>Starts a ship (a real sshd) with an Armada agent whose hermes path is a folder of this test.</summary>
-    private async Task<(SshServer Ship, string HermesPath, string AgentAddress)> AddShipAsync(string status = "passing")
+    private async Task<(SshServer Ship, string HermesPath, string AgentAddress)> AddShipAsync(string status = "passing", double? countingSeconds = null)
     {
-        var ship = await SshServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = _ships.Count == 0 ? [] : [_ships[0].ClientKey.PublicKey] });
+        // A counting ship marks each rsync session running for a while before rsync starts, and logs how many are marked.
+        var counting = countingSeconds is { } seconds
+            ? SshServerOptions.RunningFirst(_temp, $$"""
+                case "$SSH_ORIGINAL_COMMAND" in
+                  *"rsync --server"*)
+                    mkdir -p '{{RunningDirectory}}'; touch '{{RunningDirectory}}'/$$
+                    ls '{{RunningDirectory}}' | wc -l >> '{{CountLog}}'
+                    sleep {{seconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}}; rm -f '{{RunningDirectory}}'/$$ ;;
+                esac
+                """).ExtraConfigLines
+            : [];
+        var ship = await SshServer.StartAsync(new SshServerOptions { ExtraAuthorizedKeys = _ships.Count == 0 ? [] : [_ships[0].ClientKey.PublicKey], ExtraConfigLines = counting });
         _ships.Add(ship);
         var hermesPath = _temp.Combine("ships", $"ship{_ships.Count}", "etc-opt");
         Directory.CreateDirectory(hermesPath);
@@ -177,18 +194,47 @@ public sealed class ArmadaLocalDestinationTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Many_agents_are_all_served_with_a_small_parallel_bound()
+    public async Task Many_agents_are_all_served_with_a_small_max_parallel_of_the_destination_and_never_more_at_once()
     {
         var ships = new List<(SshServer Ship, string HermesPath, string AgentAddress)>();
         for (var i = 0; i < 5; i++)
         {
-            ships.Add(await AddShipAsync());
+            ships.Add(await AddShipAsync(countingSeconds: 0.4));
         }
 
-        var results = await DeliverAsync(Create($$"""{"type": "armada-local", "armada_api": "{{_armada.BaseUrl}}"}""", o => o.MaxParallelDeliveries = 2));
+        var results = await DeliverAsync(Create($$"""{"type": "armada-local", "armada_api": "{{_armada.BaseUrl}}", "max_parallel": 2}"""));
 
         Assert.Equal(5, results.Count(r => r.Succeeded));
         Assert.All(ships, s => Assert.Equal("for every agent", Read(s.HermesPath, "app-config/app.conf")));
+        Assert.Equal(2, MostAtOnce);
+    }
+
+    [Fact]
+    public async Task Without_max_parallel_a_cluster_takes_what_the_host_s_transfer_budget_gives()
+    {
+        for (var i = 0; i < 10; i++)
+        {
+            await AddShipAsync(countingSeconds: 3);
+        }
+
+        var results = await DeliverAsync(Create($$"""{"type": "armada-local", "armada_api": "{{_armada.BaseUrl}}"}"""));
+
+        Assert.Equal(10, results.Count(r => r.Succeeded));
+        // The agents' own bound used to be 8 at a time, whatever the budget.
+        Assert.True(MostAtOnce > 8, $"at most {MostAtOnce} agents at once");
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1025")]
+    [InlineData("\"4\"")]
+    public async Task A_max_parallel_that_is_not_a_number_from_1_to_1024_is_a_configuration_error(string value)
+    {
+        await AddShipAsync();
+
+        var error = Assert.Throws<CourierConfigurationException>(() => Create($$"""{"type": "armada-local", "armada_api": "{{_armada.BaseUrl}}", "max_parallel": {{value}}}"""));
+
+        Assert.Contains("\"max_parallel\" must be a whole number from 1 to 1024", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -73,7 +73,7 @@ internal sealed partial class TargetSharing(IClusterMembership membership, ITarg
     private async Task DeliverHereAsync(IReadOnlyList<int> indices, IReadOnlyList<PlannedTarget> targets, Snapshot snapshot, DeliveryOptions deliveryOptions, IReadOnlyList<DeliveryResult>[] results, CancellationToken cancellationToken) =>
         await Parallel.ForEachAsync(
             indices,
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelDestinations, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelTransfers, CancellationToken = cancellationToken },
             async (index, ct) => results[index] = await DeliverOneAsync(targets[index], snapshot, deliveryOptions with { Publish = targets[index].Publish }, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
     private async Task DeliverThroughAsync(string member, IReadOnlyList<int> indices, IReadOnlyList<PlannedTarget> targets, Snapshot snapshot, DeliveryOptions deliveryOptions, IReadOnlyList<DeliveryResult>[] results, CancellationToken cancellationToken)

@@ -31,7 +31,7 @@ internal sealed partial class RolloutRunner
         var revisions = new string?[switched.Count];
         await Parallel.ForEachAsync(
             Enumerable.Range(0, switched.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelDestinations, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelTransfers, CancellationToken = cancellationToken },
             async (n, ct) =>
             {
                 var planned = targets[switched[n]];

@@ -84,7 +84,7 @@ internal sealed partial class RolloutRunner(TargetHealth health, KeptSnapshots k
         delivered.CopyTo(results, start);
         await Parallel.ForEachAsync(
             Enumerable.Range(0, wave.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelDestinations, CancellationToken = cancellationToken },
+            new ParallelOptions { MaxDegreeOfParallelism = options.Value.MaxParallelTransfers, CancellationToken = cancellationToken },
             async (n, ct) =>
             {
                 var failed = delivered[n].Where(r => !r.Succeeded).Select(r => r.Error ?? "failed").ToList();

@@ -13,13 +13,15 @@ namespace Courier.Core.Transfer;
 /// <summary>
 /// Pushes snapshots with rsync over OpenSSH, with the original Courier's flags (checksum, recursive, compress,
 /// delete, <c>--exclude=.git*</c>, <c>sudo rsync</c> on request). A missing hermes path is made on the target first,
-/// as the original's rsync did. Transient failures are tried again (<see cref="TransferRetries"/>).
+/// as the original's rsync did. Transient failures are tried again (<see cref="TransferRetries"/>). Each attempt runs in a
+/// slot of the host's <see cref="TransferBudget"/>.
 /// </summary>
 internal sealed partial class RsyncTransfer(
     IOptions<CourierOptions> settings,
     ISshCommandBuilder ssh,
     ISshTunnelFactory tunnels,
     ProcessRunner processes,
+    TransferBudget budget,
     TimeProvider time,
     CourierMeter meter,
     ILogger<RsyncTransfer> logger) : IFileTransfer
@@ -33,7 +35,7 @@ internal sealed partial class RsyncTransfer(
     public Task<TransferResult> PushAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, DeliveryOptions options, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return TransferRetries.RunAsync(settings.Value.Retries, time, _retries, ct => PushOnceAsync(snapshot, target, login, gateway, options, ct), cancellationToken);
+        return TransferRetries.RunAsync(settings.Value.Retries, time, _retries, ct => budget.RunAsync(attempt => PushOnceAsync(snapshot, target, login, gateway, options, attempt), ct), cancellationToken);
     }
 
     private async Task<TransferResult> PushOnceAsync(Snapshot snapshot, HermesAddress target, SshLogin login, SshGateway? gateway, DeliveryOptions options, CancellationToken cancellationToken)

@@ -62,7 +62,7 @@ internal sealed partial class CourierUpdater
                 Delivered delivered;
                 if (plan is null)
                 {
-                    delivered = new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations, options.Value.MaxParallelDestinations, new DeliveryOptions { ReuseKeptRelease = true, OnlyKeptRelease = onTargetsOnly }, ct).ConfigureAwait(false));
+                    delivered = new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations, options.Value.MaxParallelTransfers, new DeliveryOptions { ReuseKeptRelease = true, OnlyKeptRelease = onTargetsOnly }, ct).ConfigureAwait(false));
                 }
                 else
                 {

@@ -59,7 +59,7 @@ internal sealed partial class CourierUpdater(
                 ? await RollOutAsync(source, snapshot, destinations.Value, rollout, ct).ConfigureAwait(false)
                 : membership.IsClustered
                     ? await DeliverSharedAsync(source, snapshot, destinations.Value, ct).ConfigureAwait(false)
-                    : new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, DeliveryOptions.Default, ct).ConfigureAwait(false)),
+                    : new Delivered(await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelTransfers, DeliveryOptions.Default, ct).ConfigureAwait(false)),
             cancellationToken);
     }
 
@@ -99,7 +99,7 @@ internal sealed partial class CourierUpdater(
             triggers,
             async (source, snapshot, _, ct) =>
             {
-                var reports = await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelDestinations, DryRunOptions, ct).ConfigureAwait(false);
+                var reports = await DestinationFanOut.DeliverAsync(source, snapshot, destinations.Value, options.Value.MaxParallelTransfers, DryRunOptions, ct).ConfigureAwait(false);
                 var known = (await status.Value.ConfigureAwait(false)).Sources.FirstOrDefault(s => s.Source == source.Id)?.Targets ?? [];
                 return new Delivered([.. reports.Select(report => report with
                 {

@@ -6,9 +6,9 @@ using Courier.Core.Diagnostics;
 namespace Courier.Core.Updates;
 
 /// <summary>
-/// Delivers one pulled snapshot to every destination of its source, at most <c>MaxParallelDestinations</c> at once:
-/// a source with hundreds of destinations then runs a bounded number of rsync and ssh processes (their memory, and
-/// the machine's CPU) instead of all of them together. One destination's failure is its own report.
+/// Delivers one pulled snapshot to every destination of its source, at most <c>MaxParallelTransfers</c> at once (no more
+/// than the host's transfer budget could run anyway, which every transfer also waits for: <see cref="Transfer.TransferBudget"/>).
+/// One destination's failure is its own report.
 /// </summary>
 internal static class DestinationFanOut
 {

@@ -139,11 +139,11 @@ public sealed class CourierUpdaterTests : IDisposable
     }
 
     [Fact]
-    public async Task A_source_delivers_to_at_most_MaxParallelDestinations_at_once_and_to_every_one_in_the_end()
+    public async Task A_source_delivers_to_at_most_MaxParallelTransfers_destinations_at_once_and_to_every_one_in_the_end()
     {
         var gate = new DeliveryGate();
         var updater = Updater(builder => builder.Services.AddSingleton(gate).AddSingleton<IDestinationFactory, GatedDestinationFactory>()
-            .Configure<CourierOptions>(o => o.MaxParallelDestinations = 2));
+            .Configure<CourierOptions>(o => o.MaxParallelTransfers = 2));
         var data = Path.GetDirectoryName(_temp.WriteFile("data/a/a.conf", "a"))!;
         _temp.WriteFile("config/sources/s.json", $$"""[{"type": "test-directory", "path": "{{data}}", "destination_path": "a", "destinations": ["many", "more"]}]""");
         _temp.WriteFile("config/destinations.json", """

@@ -21,8 +21,8 @@ public sealed class EngineSettingsValidationTests
     [Theory]
     [InlineData(0)]
     [InlineData(1025)]
-    public void A_destination_fan_out_outside_one_to_1024_is_refused(int limit) =>
-        Assert.Contains($"Courier:MaxParallelDestinations must be from 1 to 1024, got {limit}.", Failures(o => o.MaxParallelDestinations = limit));
+    public void A_transfer_budget_outside_one_to_1024_is_refused(int limit) =>
+        Assert.Contains($"Courier:MaxParallelTransfers must be from 1 to 1024, got {limit}.", Failures(o => o.MaxParallelTransfers = limit));
 
     [Fact]
     public void A_negative_grace_period_is_refused() =>
