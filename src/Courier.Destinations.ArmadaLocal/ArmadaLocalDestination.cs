@@ -35,14 +35,10 @@ internal sealed partial class ArmadaLocalDestination(
         ArgumentNullException.ThrowIfNull(options);
         var agents = await ListAgentsAsync(cancellationToken).ConfigureAwait(false);
         LogAgentsFound(agents.Count(agent => IsHealthy(agent.Status)), agents.Count, armadaApi.ToString(), snapshot.SourceId);
-        var results = new DeliveryResult[agents.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, agents.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = maxParallel, CancellationToken = cancellationToken },
-            async (index, ct) => results[index] = IsHealthy(agents[index].Status)
-                ? (await DeliverToAgentAsync(agents[index].Address, snapshot, options, ct).ConfigureAwait(false)).Result
-                : NotPushed(agents[index].Address, agents[index].Status)).ConfigureAwait(false);
-        return results;
+        // DeliverToAgentAsync holds the destination's bound, so every agent can be started here.
+        return await Task.WhenAll(agents.Select(async agent => IsHealthy(agent.Status)
+            ? (await DeliverToAgentAsync(agent.Address, snapshot, options, cancellationToken).ConfigureAwait(false)).Result
+            : NotPushed(agent.Address, agent.Status))).ConfigureAwait(false);
     }
 
     /// <summary>Every agent the Armada API lists, each a target of its own (a rollout's waves go agent by agent).</summary>

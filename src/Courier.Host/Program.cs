@@ -44,12 +44,13 @@ try
         string.Join(", ", plugins.Select(p => $"{p.Name} {p.Version}")),
         string.Join(", ", catalog.SourceTypes),
         string.Join(", ", catalog.DestinationTypes));
+    var budget = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CourierOptions>>().Value.MaxParallelTransfers;
     foreach (var superseded in new[] { "Courier:MaxParallelDestinations", "Courier:MaxParallelDeliveries" }.Where(key => app.Configuration[key] is not null))
     {
         app.Logger.LogWarning(
             "{Setting} is no longer read: Courier:MaxParallelTransfers ({Budget}) bounds every transfer of the host, and an armada-local entry's \"max_parallel\" its agents",
             superseded,
-            app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<CourierOptions>>().Value.MaxParallelTransfers);
+            budget);
     }
 
     app.UseCourierSecurity();

@@ -30,8 +30,5 @@ internal static class InPlaceGuard
     }
 
     /// <summary>Why the target refused, as it said on <paramref name="standardError"/>; null when it did not.</summary>
-    public static string? RefusalIn(string standardError) =>
-        standardError.Split('\n').FirstOrDefault(line => line.Contains(Marker, StringComparison.Ordinal)) is { } line
-            ? line[(line.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..].Trim()
-            : null;
+    public static string? RefusalIn(string standardError) => RemoteScript.RefusalIn(standardError, Marker);
 }

@@ -9,4 +9,10 @@ internal static class RemoteScript
         IEnumerable<string> words = ["sh", "-c", script, name, .. arguments];
         return string.Join(' ', (sudo ? ["sudo", "-n", .. words] : words).Select(ShellQuoting.ForPosixShell));
     }
+
+    /// <summary>What a target script said after <paramref name="marker"/> on <paramref name="standardError"/> when it refused a step; null when it did not.</summary>
+    public static string? RefusalIn(string standardError, string marker) =>
+        standardError.Split('\n').FirstOrDefault(line => line.Contains(marker, StringComparison.Ordinal)) is { } line
+            ? line[(line.IndexOf(marker, StringComparison.Ordinal) + marker.Length)..].Trim()
+            : null;
 }

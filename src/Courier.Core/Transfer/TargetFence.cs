@@ -69,10 +69,7 @@ internal static class TargetFence
     public static string Argument(long? token) => token?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
 
     /// <summary>Why the target refused, as it said on <paramref name="standardError"/>; null when it did not refuse.</summary>
-    public static string? RefusalIn(string standardError) =>
-        standardError.Split('\n').FirstOrDefault(line => line.Contains(Marker, StringComparison.Ordinal)) is { } line
-            ? line[(line.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..].Trim()
-            : null;
+    public static string? RefusalIn(string standardError) => RemoteScript.RefusalIn(standardError, Marker);
 
     /// <summary>What the target says when it refuses, as Courier says it when it finds that out first.</summary>
     public static string Refusal(string path, long held, long token) =>

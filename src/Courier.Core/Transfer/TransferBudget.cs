@@ -12,12 +12,6 @@ internal sealed class TransferBudget(IOptions<CourierOptions> options) : IDispos
 {
     private readonly SemaphoreSlim _slots = new(options.Value.MaxParallelTransfers, options.Value.MaxParallelTransfers);
 
-    /// <summary>The slots; a transfer waits here for one.</summary>
-    public int Size { get; } = options.Value.MaxParallelTransfers;
-
-    /// <summary>How many transfers hold a slot now.</summary>
-    public int Running => Size - _slots.CurrentCount;
-
     /// <summary>Runs <paramref name="transfer"/> in a slot, waiting for one first; a cancelled wait takes none.</summary>
     public async Task<T> RunAsync<T>(Func<CancellationToken, Task<T>> transfer, CancellationToken cancellationToken)
     {
